@@ -1,0 +1,151 @@
+"""The `paimai` command: serve, migrate, demo, user administration and the simulated clock."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ...config import Settings
+
+app = typer.Typer(help="paimai 拍卖 — online auction platform", no_args_is_help=True)
+user_app = typer.Typer(help="User administration")
+clock_app = typer.Typer(help="The simulated clock (PAIMAI_CLOCK=simulated)")
+app.add_typer(user_app, name="user")
+app.add_typer(clock_app, name="clock")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as error:
+        typer.secho(f"configuration error: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date (Alembic)."""
+    from ...persistence.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.effective_database_url)
+    typer.echo(f"migrated {settings.effective_database_url.split('@')[-1]}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
+    migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate", help="migrate before serving")] = True,
+) -> None:
+    """Run the platform (API, pages, live events and the scheduler in every worker)."""
+    import uvicorn
+
+    from ...persistence.migrate import upgrade
+
+    settings = _settings()
+    if migrate_first or settings.is_sqlite:
+        upgrade(settings.effective_database_url)
+    typer.echo(f"paimai serving on http://{host}:{port} ({workers} worker(s), {settings.clock} clock)")
+    uvicorn.run(
+        "paimai.adapters.http.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        timeout_graceful_shutdown=3,
+    )
+
+
+@app.command()
+def demo(
+    lots: Annotated[int, typer.Option(min=7, max=200, help="how many lots")] = 30,
+    password: Annotated[str, typer.Option(help="password of every demo account")] = "paimai-demo",
+) -> None:
+    """Seed demo data: staff, two sellers, bidders with wallets, lots in every category and state."""
+    from ...bootstrap import Container
+    from ...persistence.migrate import upgrade
+    from .demo import seed
+
+    settings = _settings()
+    upgrade(settings.effective_database_url)
+    container = Container(settings)
+    try:
+        summary = seed(container, lot_count=lots, password=password)
+    finally:
+        container.dispose()
+    typer.echo(summary)
+
+
+@user_app.command("create")
+def user_create(
+    username: Annotated[str, typer.Option(help="login name")],
+    password: Annotated[str, typer.Option(help="password (8+ characters)")],
+    staff: Annotated[bool, typer.Option(help="back-office account")] = False,
+    seller: Annotated[bool, typer.Option(help="approved seller")] = False,
+    court: Annotated[bool, typer.Option(help="approved court seller (judicial lots)")] = False,
+    display_name: Annotated[str | None, typer.Option(help="shown name")] = None,
+) -> None:
+    """Create an account (staff and sellers are approved at once)."""
+    from ...bootstrap import Container
+    from ...domain.errors import DomainError
+    from ...persistence.migrate import upgrade
+    from ...services import accounts
+
+    if len(password) < 8:
+        typer.secho("password must have at least 8 characters / 密码至少 8 位", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    upgrade(settings.effective_database_url)
+    container = Container(settings)
+    try:
+        with container.transaction() as uow:
+            kind = "court" if court else ("individual" if seller else None)
+            user = accounts.register(uow, username, password, display_name, is_staff=staff, seller_kind=kind)
+            typer.echo(f"created user {user.id} {user.username} roles={','.join(accounts.roles(user))}")
+    except DomainError as error:
+        typer.secho(f"{error.code.name}: {error.message} / {error.message_zh}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+    finally:
+        container.dispose()
+
+
+@clock_app.command("advance")
+def clock_advance(seconds: Annotated[int, typer.Argument(min=1, help="seconds to move forward")]) -> None:
+    """Move the simulated clock forward and run all work that became due."""
+    from ...bootstrap import Container
+    from ...clock import SimulatedClock
+
+    settings = _settings()
+    container = Container(settings)
+    try:
+        clock = container.clock
+        if not isinstance(clock, SimulatedClock):
+            typer.secho("CLOCK_NOT_SIMULATED: set PAIMAI_CLOCK=simulated / 当前时钟不是模拟时钟",
+                        fg=typer.colors.RED, err=True)
+            raise typer.Exit(1)
+        with container.transaction() as uow:
+            clock.advance(uow.session, seconds)
+        changed = container.run_due_work()
+        typer.echo(f"now {container.now().isoformat()}; {changed} lot(s) started or closed")
+    finally:
+        container.dispose()
+
+
+@clock_app.command("show")
+def clock_show() -> None:
+    """Print the platform time."""
+    from ...bootstrap import Container
+
+    container = Container(_settings())
+    try:
+        typer.echo(container.now().isoformat())
+    finally:
+        container.dispose()
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,336 @@
+"""The JSON API (/api/v1). Handlers parse, call one service inside one transaction, and shape output."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from ...domain.deposits import DepositStatus
+from ...domain.errors import DomainError, ErrorCode
+from ...domain.rules import CATEGORY_NAMES_EN, CATEGORY_NAMES_ZH, Category, LotKind, LotRules
+from ...services import accounts, bidding, deposits, lots
+from ...services import ledger as ledger_service
+from ...services.uow import UnitOfWork
+from .deps import CSRF_COOKIE, SESSION_COOKIE, ContainerDep, OptionalUserDep, UserDep, run_idempotent
+from .schemas import (
+    BidIn,
+    ClockAdvanceIn,
+    DecisionIn,
+    LoginIn,
+    LotIn,
+    RegisterIn,
+    SellerApplicationIn,
+    TopUpIn,
+)
+from .views import lot_json, page, user_json
+
+router = APIRouter(prefix="/api/v1")
+Limit = Annotated[int, Query(ge=1, le=200)]
+Cursor = Annotated[int | None, Query(ge=1)]
+
+
+# ---- accounts -------------------------------------------------------------------------------
+
+
+@router.post("/auth/register", status_code=201, tags=["accounts"])
+def register(body: RegisterIn, container: ContainerDep) -> dict[str, Any]:
+    with container.transaction() as uow:
+        user = accounts.register(uow, body.username, body.password, body.display_name)
+        return user_json(user)
+
+
+def set_session_cookies(response: Response, token: str, secure: bool, max_age: int) -> None:
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure, max_age=max_age)
+    response.set_cookie(CSRF_COOKIE, secrets.token_urlsafe(24), httponly=False, samesite="strict",
+                        secure=secure, max_age=max_age)
+
+
+@router.post("/auth/login", tags=["accounts"])
+def login(body: LoginIn, request: Request, container: ContainerDep) -> JSONResponse:
+    address = request.client.host if request.client else "unknown"
+    container.rate_limit("login-account", body.username.lower(), container.settings.login_limit_per_account)
+    container.rate_limit("login-address", address, container.settings.login_limit_per_address)
+    with container.transaction() as uow:
+        user, token = accounts.login(uow, body.username, body.password, container.settings.token_ttl_hours)
+        result = {"token": token, "user": user_json(user)}
+    response = JSONResponse(result)
+    set_session_cookies(response, token, container.settings.env == "production",
+                        container.settings.token_ttl_hours * 3600)
+    return response
+
+
+@router.post("/auth/logout", tags=["accounts"])
+def logout(request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else request.cookies.get(SESSION_COOKIE)
+    if token:
+        with container.transaction() as uow:
+            accounts.logout(uow, token)
+    response = JSONResponse({"ok": True})
+    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(CSRF_COOKIE)
+    return response
+
+
+@router.get("/me", tags=["me"])
+def me(user: UserDep) -> dict[str, Any]:
+    return user_json(user)
+
+
+@router.get("/me/wallet", tags=["me"])
+def my_wallet(user: UserDep, container: ContainerDep) -> dict[str, int]:
+    with container.reading() as session:
+        return ledger_service.wallet(session, user.id)
+
+
+@router.post("/me/wallet/top-up", tags=["me"])
+def top_up(body: TopUpIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+    from ...domain import ledger
+
+    def operation(uow: UnitOfWork) -> tuple[int, Any]:
+        ledger_service.post(uow, ledger.top_up(user.id, body.amount))
+        return 200, ledger_service.wallet(uow.session, user.id)
+
+    return run_idempotent(container, request, user, body.model_dump(), operation)
+
+
+@router.get("/me/ledger", tags=["me"])
+def my_ledger(user: UserDep, container: ContainerDep, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+    with container.reading() as session:
+        items = ledger_service.ledger_lines(session, user.id, limit, cursor)
+    return page(items, limit, lambda item: item["id"])
+
+
+@router.get("/me/deposits", tags=["me"])
+def my_deposits(user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    with container.reading() as session:
+        items = [
+            {"id": d.id, "lot_id": d.lot_id, "lot_title": lot.title, "lot_status": lot.status,
+             "amount": d.amount, "status": d.status, "created_at": d.created_at, "settled_at": d.settled_at}
+            for d, lot in deposits.my_deposits(session, user.id)
+        ]
+    return {"items": items, "next_cursor": None}
+
+
+@router.get("/me/bids", tags=["me"])
+def my_bids(user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    with container.reading() as session:
+        items = []
+        for bid, lot in bidding.my_bids(session, user.id):
+            items.append({
+                "id": bid.id, "lot_id": lot.id, "lot_title": lot.title, "lot_status": lot.status,
+                "seq": bid.seq, "amount": bid.amount, "is_proxy": bid.kind == "proxy",
+                "status": "withdrawn" if bid.status == "withdrawn" else (
+                    "leading" if lot.leader_id == user.id and bid.amount == lot.current_price else "outbid"),
+                "won": lot.winner_id == user.id, "created_at": bid.created_at,
+            })
+    return {"items": items, "next_cursor": None}
+
+
+@router.post("/me/seller-application", status_code=201, tags=["me"])
+def apply_to_sell(body: SellerApplicationIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    with container.transaction() as uow:
+        fresh = uow.session.get(type(user), user.id, with_for_update=True)
+        assert fresh is not None
+        application = accounts.apply_to_sell(uow, fresh, body.kind, body.name, body.description)
+        return {"id": application.id, "kind": application.kind, "name": application.name,
+                "status": application.status}
+
+
+@router.get("/staff/seller-applications", tags=["staff"])
+def seller_applications(user: UserDep, container: ContainerDep, status: str | None = "pending") -> dict[str, Any]:
+    accounts.require_staff(user)
+    with container.reading() as session:
+        items = [
+            {"id": a.id, "user_id": a.user_id, "kind": a.kind, "name": a.name, "description": a.description,
+             "status": a.status, "reason": a.reason, "created_at": a.created_at}
+            for a in accounts.list_applications(session, status)
+        ]
+    return {"items": items, "next_cursor": None}
+
+
+def _decide(container: Any, user: Any, application_id: int, approve: bool, reason: str | None) -> dict[str, Any]:
+    with container.transaction() as uow:
+        application = accounts.decide_application(uow, user, application_id, approve, reason)
+        return {"id": application.id, "status": application.status, "reason": application.reason}
+
+
+@router.post("/staff/seller-applications/{application_id}/approve", tags=["staff"])
+def approve_seller(application_id: int, user: UserDep, container: ContainerDep,
+                   body: DecisionIn | None = None) -> dict[str, Any]:
+    return _decide(container, user, application_id, True, body.reason if body else None)
+
+
+@router.post("/staff/seller-applications/{application_id}/reject", tags=["staff"])
+def reject_seller(application_id: int, body: DecisionIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    return _decide(container, user, application_id, False, body.reason)
+
+
+# ---- lots -----------------------------------------------------------------------------------
+
+
+@router.get("/categories", tags=["lots"])
+def categories() -> list[dict[str, str]]:
+    return [{"id": c.value, "name": CATEGORY_NAMES_EN[c], "name_zh": CATEGORY_NAMES_ZH[c]} for c in Category]
+
+
+@router.post("/lots", status_code=201, tags=["lots"])
+def create_lot(body: LotIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    rules = LotRules(
+        kind=LotKind(body.kind), start_price=body.start_price, increment=body.increment, deposit=body.deposit,
+        starts_at=body.starts_at, ends_at=body.ends_at, reserve_price=body.reserve_price,
+        extension_seconds=body.extension_seconds, withdrawal_allowed=body.withdrawal_allowed,
+        withdrawal_fee=body.withdrawal_fee,
+    )
+    draft = lots.LotDraft(
+        title=body.title, category=Category(body.category), kind=LotKind(body.kind), rules=rules,
+        description=body.description, location=body.location, image_url=body.image_url, appraisal=body.appraisal,
+    )
+    with container.transaction() as uow:
+        lot = lots.create_lot(uow, user, draft)
+        return lot_json(uow.session, lot, uow.now, user)
+
+
+@router.get("/lots", tags=["lots"])
+def list_lots(
+    container: ContainerDep,
+    viewer: OptionalUserDep,
+    status: str | None = None,
+    category: str | None = None,
+    kind: str | None = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    mine: bool = False,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    seller_id = viewer.id if mine and viewer else None
+    with container.reading() as session:
+        now = container.now()
+        found = lots.browse(session, status=status, category=category, kind=kind, text=q, seller_id=seller_id,
+                            limit=limit, cursor=cursor)
+        items = [lot_json(session, lot, now, viewer) for lot in found]
+    return page(items, limit, lambda item: item["id"])
+
+
+@router.get("/staff/lots", tags=["staff"])
+def staff_lots(user: UserDep, container: ContainerDep, status: str = "pending_review",
+               limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+    accounts.require_staff(user)
+    with container.reading() as session:
+        found = lots.browse(session, status=status, category=None, kind=None, text=None, seller_id=None,
+                            limit=limit, cursor=cursor)
+        items = [lot_json(session, lot, container.now(), user) for lot in found]
+    return page(items, limit, lambda item: item["id"])
+
+
+def _review(container: Any, user: Any, lot_id: int, approve: bool, reason: str | None) -> dict[str, Any]:
+    with container.transaction() as uow:
+        lot = lots.review_lot(uow, user, lot_id, approve, reason)
+        return lot_json(uow.session, lot, uow.now, user)
+
+
+@router.post("/staff/lots/{lot_id}/approve", tags=["staff"])
+def approve_lot(lot_id: int, user: UserDep, container: ContainerDep, body: DecisionIn | None = None) -> dict[str, Any]:
+    result = _review(container, user, lot_id, True, body.reason if body else None)
+    container.run_due_work()  # a lot whose start has passed goes live at once
+    return result
+
+
+@router.post("/staff/lots/{lot_id}/reject", tags=["staff"])
+def reject_lot(lot_id: int, body: DecisionIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    return _review(container, user, lot_id, False, body.reason)
+
+
+def _visible(lot: Any, viewer: Any) -> bool:
+    hidden = lot.status in ("draft", "pending_review", "rejected")
+    return not hidden or (viewer is not None and (viewer.is_staff or viewer.id == lot.seller_id))
+
+
+@router.get("/lots/{lot_id}", tags=["lots"])
+def get_lot(lot_id: int, container: ContainerDep, viewer: OptionalUserDep) -> dict[str, Any]:
+    with container.reading() as session:
+        lot = lots.get_lot(session, lot_id)
+        if not _visible(lot, viewer):
+            raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
+        body = lot_json(session, lot, container.now(), viewer)
+        if viewer is not None:
+            deposit = deposits.frozen_deposit(session, lot.id, viewer.id)
+            body["my_deposit"] = None if deposit is None else {"amount": deposit.amount, "status": deposit.status}
+        return body
+
+
+@router.get("/lots/{lot_id}/bids", tags=["lots"])
+def lot_bids(lot_id: int, container: ContainerDep, viewer: OptionalUserDep) -> dict[str, Any]:
+    with container.reading() as session:
+        lot = lots.get_lot(session, lot_id)
+        if not _visible(lot, viewer):
+            raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
+        return {"items": lots.bid_record(session, lot), "next_cursor": None}
+
+
+@router.post("/lots/{lot_id}/deposit", tags=["bidding"])
+def pay_deposit(lot_id: int, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+    def operation(uow: UnitOfWork) -> tuple[int, Any]:
+        deposit, created = deposits.pay_deposit(uow, user, lot_id)
+        alias = lots.aliases_of(uow.session, lot_id).get(user.id)
+        body = {"id": deposit.id, "lot_id": lot_id, "amount": deposit.amount, "status": deposit.status,
+                "alias": alias, "wallet": ledger_service.wallet(uow.session, user.id)}
+        return (201 if created else 200), body
+
+    return run_idempotent(container, request, user, {"lot_id": lot_id}, operation)
+
+
+@router.post("/lots/{lot_id}/bids", status_code=201, tags=["bidding"])
+def place_bid(lot_id: int, body: BidIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+    def operation(uow: UnitOfWork) -> tuple[int, Any]:
+        placed = bidding.place_bid(uow, user, lot_id, body.amount, body.max_amount)
+        lot, bid = placed.lot, placed.bid
+        return 201, {
+            "bid": {"id": bid.id, "lot_id": lot.id, "seq": bid.seq, "amount": bid.amount,
+                    "max_amount": bid.max_amount, "is_proxy": False, "kind": bid.kind,
+                    "status": "leading" if lot.leader_id == user.id else "outbid", "created_at": bid.created_at},
+            "current_price": lot.current_price,
+            "leader": placed.leader_alias,
+            "leading": lot.leader_id == user.id,
+            "ends_at": lot.ends_at,
+            "extensions": lot.extensions,
+            "seq": lot.seq,
+        }
+
+    return run_idempotent(container, request, user, {"lot_id": lot_id, **body.model_dump()}, operation)
+
+
+@router.get("/lots/{lot_id}/record", tags=["lots"])
+def lot_record(lot_id: int, container: ContainerDep, viewer: OptionalUserDep) -> dict[str, Any]:
+    from ...services import record
+
+    with container.reading() as session:
+        lot = lots.get_lot(session, lot_id)
+        if not _visible(lot, viewer):
+            raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
+        entries = record.entries(session, lot_id)
+    return {"lot_id": lot_id, "entries": entries, "verified": record.verify(entries)}
+
+
+# ---- the simulated clock ----------------------------------------------------------------------
+
+
+@router.get("/_clock", tags=["clock"])
+def get_clock(container: ContainerDep) -> dict[str, Any]:
+    return {"now": container.now(), "simulated": container.clock.simulated}
+
+
+@router.post("/_clock/advance", tags=["clock"])
+def advance_clock(body: ClockAdvanceIn, container: ContainerDep) -> dict[str, Any]:
+    from ...clock import SimulatedClock
+
+    clock = container.clock
+    if not isinstance(clock, SimulatedClock):
+        raise DomainError(ErrorCode.CLOCK_NOT_SIMULATED)
+    with container.transaction() as uow:
+        clock.advance(uow.session, body.seconds)
+    changed = container.run_due_work()
+    return {"now": container.now(), "simulated": True, "lots_changed": changed}

@@ -1,0 +1,44 @@
+"""The ASGI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from ...bootstrap import Container
+from ...config import Settings
+from ..realtime import sse
+from . import api, errors
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
+    """Build the app; the container (engine, bus, clock) is made here, never at import time."""
+    container = container or Container(settings or Settings())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await container.bus.start()
+        if container.settings.run_scheduler:
+            container.start_scheduler()
+        try:
+            yield
+        finally:
+            container.stop_scheduler()
+            await container.bus.stop()
+
+    app = FastAPI(title="paimai 拍卖", version="0.1.0", lifespan=lifespan)
+    app.state.container = container
+    errors.install(app)
+    app.include_router(api.router)
+    app.include_router(sse.router)
+    from ..web.pages import install as install_pages
+
+    install_pages(app)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Entry point for `uvicorn --factory` in each worker process."""
+    return create_app(Settings())

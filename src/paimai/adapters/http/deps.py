@@ -1,0 +1,119 @@
+"""Request dependencies: the container, the current user (bearer token or session cookie + CSRF)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ...bootstrap import Container
+from ...domain.errors import DomainError, ErrorCode
+from ...persistence.models import IdempotencyRecord, User
+from ...services import accounts
+from ...services.uow import UnitOfWork, canonical_json
+
+SESSION_COOKIE = "paimai_session"
+CSRF_COOKIE = "paimai_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+def request_token(request: Request) -> tuple[str | None, bool]:
+    """(token, from_cookie). Bearer wins; a cookie-authenticated unsafe request must pass CSRF."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip(), False
+    return request.cookies.get(SESSION_COOKIE), True
+
+
+def check_csrf(request: Request) -> None:
+    cookie = request.cookies.get(CSRF_COOKIE)
+    sent = request.headers.get(CSRF_HEADER)
+    if not cookie or not sent or not hmac.compare_digest(cookie, sent):
+        raise DomainError(ErrorCode.CSRF_FAILED)
+
+
+def optional_user(request: Request, container: ContainerDep) -> User | None:
+    token, from_cookie = request_token(request)
+    if not token:
+        return None
+    with container.reading() as session:
+        user = accounts.user_for_token(session, token, container.now())
+    if user is not None and from_cookie and request.method not in SAFE_METHODS:
+        check_csrf(request)
+    return user
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise DomainError(ErrorCode.NOT_AUTHENTICATED)
+    return user
+
+
+UserDep = Annotated[User, Depends(current_user)]
+OptionalUserDep = Annotated[User | None, Depends(optional_user)]
+
+
+def run_idempotent(
+    container: Container,
+    request: Request,
+    user: User,
+    body: Any,
+    operation: Callable[[UnitOfWork], tuple[int, Any]],
+) -> JSONResponse:
+    """Run a money-moving operation once per Idempotency-Key; a repeat returns the first response."""
+    key = request.headers.get("Idempotency-Key")
+    if not key:
+        with container.transaction() as uow:
+            status, result = operation(uow)
+        return JSONResponse(jsonable_encoder(result), status_code=status)
+    if len(key) > 128:
+        raise DomainError(ErrorCode.VALIDATION_FAILED, "Idempotency-Key is too long.", "幂等键过长。")
+    fingerprint = hashlib.sha256(
+        f"{request.method} {request.url.path} {canonical_json(jsonable_encoder(body))}".encode()
+    ).hexdigest()
+    for attempt in range(2):
+        try:
+            with container.transaction() as uow:
+                stored = uow.session.scalar(
+                    select(IdempotencyRecord).where(
+                        IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key
+                    )
+                )
+                if stored is not None:
+                    if stored.fingerprint != fingerprint:
+                        raise DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED)
+                    return JSONResponse(
+                        json.loads(stored.response_body), status_code=stored.status_code,
+                        headers={"Idempotent-Replayed": "true"},
+                    )
+                status, result = operation(uow)
+                encoded = jsonable_encoder(result)
+                uow.session.add(
+                    IdempotencyRecord(
+                        user_id=user.id, key=key, fingerprint=fingerprint, status_code=status,
+                        response_body=json.dumps(encoded), created_at=uow.now,
+                    )
+                )
+                uow.session.flush()
+            return JSONResponse(encoded, status_code=status)
+        except IntegrityError:
+            if attempt:  # a concurrent request with the same key won; the next pass replays it
+                raise
+    raise AssertionError("unreachable")

@@ -1,0 +1,73 @@
+"""Request bodies. Validation failures become 422 VALIDATION_FAILED with the fields named."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from ...domain.money import MAX_AMOUNT_FEN
+
+Fen = Field(gt=0, le=MAX_AMOUNT_FEN, strict=True)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegisterIn(Strict):
+    username: str = Field(min_length=3, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")
+    password: str = Field(min_length=8, max_length=128)
+    display_name: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class LoginIn(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=128)
+
+
+class TopUpIn(Strict):
+    amount: int = Field(gt=0, le=MAX_AMOUNT_FEN, strict=True)
+
+
+class SellerApplicationIn(Strict):
+    kind: Literal["individual", "business", "court"]
+    name: str = Field(min_length=1, max_length=128)
+    description: str = Field(default="", max_length=2000)
+
+
+class DecisionIn(Strict):
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class LotIn(Strict):
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=20000)
+    category: Literal["art", "collectibles", "luxury", "jewellery", "real_estate", "vehicles", "other"]
+    kind: Literal["commercial", "judicial"] = "commercial"
+    start_price: int = Field(gt=0, le=MAX_AMOUNT_FEN, strict=True)
+    increment: int = Field(gt=0, le=MAX_AMOUNT_FEN, strict=True)
+    deposit: int = Field(ge=0, le=MAX_AMOUNT_FEN, strict=True)
+    reserve_price: int | None = Field(default=None, gt=0, le=MAX_AMOUNT_FEN, strict=True)
+    appraisal: int | None = Field(default=None, gt=0, le=MAX_AMOUNT_FEN, strict=True)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    extension_seconds: int = Field(default=300, ge=0, le=3600, strict=True)
+    withdrawal_allowed: bool = True
+    withdrawal_fee: int = Field(default=0, ge=0, le=MAX_AMOUNT_FEN, strict=True)
+    location: str = Field(default="", max_length=128)
+    image_url: str | None = Field(default=None, max_length=500)
+
+
+class BidIn(Strict):
+    amount: int = Field(gt=0, le=MAX_AMOUNT_FEN, strict=True)
+    max_amount: int | None = Field(default=None, gt=0, le=MAX_AMOUNT_FEN, strict=True)
+
+
+class ClockAdvanceIn(Strict):
+    seconds: int = Field(gt=0, le=10 * 365 * 24 * 3600, strict=True)
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,97 @@
+"""GET /api/v1/lots/{id}/events: Server-Sent Events, `id:` = the lot's sequence number.
+
+A client that reconnects sends Last-Event-ID and receives what it missed from the record first;
+a gap in what the bus delivers (pub/sub is lossy) is filled from the record too.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from ...domain.errors import DomainError, ErrorCode
+from ...services import lots, record
+from ..http.deps import ContainerDep
+
+router = APIRouter(prefix="/api/v1")
+KEEPALIVE_SECONDS = 10.0
+MAX_CONNECTION_SECONDS = 30 * 60
+
+
+def format_event(payload: dict[str, Any]) -> str:
+    return f"id: {payload['seq']}\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
+
+
+@router.get("/lots/{lot_id}/events", tags=["live"])
+async def lot_events(
+    lot_id: int,
+    request: Request,
+    container: ContainerDep,
+    last_event_id: Annotated[int | None, Query(ge=0)] = None,
+) -> StreamingResponse:
+    header = request.headers.get("Last-Event-ID")
+    if header is not None:
+        if not header.strip().isdigit():
+            raise DomainError(ErrorCode.VALIDATION_FAILED, "Last-Event-ID must be a sequence number.",
+                              "Last-Event-ID 必须是序号。")
+        last_event_id = int(header)
+
+    def current_seq() -> int:
+        with container.reading() as session:
+            lot = lots.get_lot(session, lot_id)
+            if lot.status in ("draft", "pending_review", "rejected"):
+                raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
+            return lot.seq
+
+    seq_now = await run_in_threadpool(current_seq)
+    start = seq_now if last_event_id is None else min(last_event_id, seq_now)
+
+    def missed(after: int) -> list[dict[str, Any]]:
+        with container.reading() as session:
+            return record.events_after(session, lot_id, after)
+
+    async def stream() -> AsyncIterator[str]:
+        subscription = container.bus.subscribe(lot_id)
+        opened = time.monotonic()
+        last = start
+        try:
+            yield f"retry: 2000\n: connected seq={seq_now}\n\n"
+            for payload in await run_in_threadpool(missed, last):
+                yield format_event(payload)
+                last = payload["seq"]
+            while time.monotonic() - opened < MAX_CONNECTION_SECONDS:
+                if await request.is_disconnected():
+                    break
+                payload = await subscription.get(KEEPALIVE_SECONDS)
+                if payload is None:
+                    backlog = await run_in_threadpool(missed, last)
+                    if not backlog:
+                        yield ": keep-alive\n\n"
+                    for item in backlog:
+                        yield format_event(item)
+                        last = item["seq"]
+                    continue
+                seq = int(payload["seq"])
+                if seq <= last:
+                    continue
+                if seq > last + 1:
+                    for item in await run_in_threadpool(missed, last):
+                        yield format_event(item)
+                        last = item["seq"]
+                    continue
+                yield format_event(payload)
+                last = seq
+        finally:
+            subscription.close()
+
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

@@ -1,0 +1,356 @@
+"""Live bidding (RULES §4): the price grid, proxy maximums, ties, auto-extension, start and close.
+
+The standing price and leader are a pure function of the *active submissions* in their original
+order, so a withdrawal (RULES §5) is "remove the submissions and fold again". Public record rows
+(including the bids the system places for proxies) are produced from the difference between the
+standing before and after a submission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import Enum
+
+from .errors import DomainError, ErrorCode
+from .events import AuctionExtended, BidPlaced, LotClosed, LotEvent, LotStarted
+from .lots import LotAction, LotStatus, transition
+from .money import require_positive
+from .rules import LotRules
+
+
+class BidKind(Enum):
+    BID = "bid"  # the bidder's own bid (public)
+    PROXY = "proxy"  # placed by the system for a proxy maximum (public, is_proxy)
+    MAX_RAISE = "max_raise"  # the leader raising their secret maximum (not public)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What a bidder asked for: an explicit amount (None for a max raise) and a maximum ≥ it."""
+
+    order_no: int
+    bidder_id: int
+    amount: int | None
+    max_amount: int
+
+
+@dataclass(frozen=True)
+class BidderLine:
+    bidder_id: int
+    max_amount: int
+    reached_at: int  # order_no of the submission that first reached max_amount (earlier wins ties)
+    top_amount: int | None  # the highest explicit amount the bidder bid
+
+
+@dataclass(frozen=True)
+class Standing:
+    price: int | None
+    leader_id: int | None
+    leader_max: int | None
+    lines: Mapping[int, BidderLine] = field(default_factory=dict)
+
+    @property
+    def has_bids(self) -> bool:
+        return self.leader_id is not None
+
+
+def compute_standing(submissions: Sequence[Submission], rules: LotRules) -> Standing:
+    """Fold the active submissions, in order, into the standing price and leader.
+
+    Leader: the highest maximum; at equal maximums the one that reached it earlier.
+    Price: the leader's own highest bid, raised to (runner-up's maximum + increment) capped at the
+    leader's maximum — the least the leader needs to lead.
+    """
+    lines: dict[int, BidderLine] = {}
+    for sub in sorted(submissions, key=lambda s: s.order_no):
+        line = lines.get(sub.bidder_id)
+        if line is None:
+            lines[sub.bidder_id] = BidderLine(sub.bidder_id, sub.max_amount, sub.order_no, sub.amount)
+            continue
+        max_amount, reached_at = line.max_amount, line.reached_at
+        if sub.max_amount > max_amount:
+            max_amount, reached_at = sub.max_amount, sub.order_no
+        top = line.top_amount
+        if sub.amount is not None and (top is None or sub.amount > top):
+            top = sub.amount
+        lines[sub.bidder_id] = BidderLine(sub.bidder_id, max_amount, reached_at, top)
+    if not lines:
+        return Standing(None, None, None, {})
+    ranked = sorted(lines.values(), key=lambda ln: (-ln.max_amount, ln.reached_at))
+    leader = ranked[0]
+    own = leader.top_amount if leader.top_amount is not None else rules.start_price
+    if len(ranked) == 1:
+        price = own
+    else:
+        runner_up = ranked[1]
+        price = max(own, min(runner_up.max_amount + rules.increment, leader.max_amount))
+    return Standing(price, leader.bidder_id, leader.max_amount, lines)
+
+
+def next_valid_amount(standing: Standing, rules: LotRules) -> int:
+    """The least amount a new (non-leading) bid may be."""
+    return rules.start_price if standing.price is None else standing.price + rules.increment
+
+
+@dataclass(frozen=True)
+class AuctionSnapshot:
+    """Everything the rules need to know about one lot's auction, loaded under the lot's lock."""
+
+    lot_id: int
+    status: LotStatus
+    seller_id: int
+    rules: LotRules
+    ends_at: datetime  # the effective end, after extensions
+    extensions: int
+    seq: int  # last event sequence number of the lot
+    order_no: int  # last bid order number of the lot (public or not)
+    bid_count: int  # public record rows
+    submissions: tuple[Submission, ...]  # active submissions only
+    recorded_high: Mapping[int, int]  # per bidder, highest amount among their active public rows
+    aliases: Mapping[int, str]  # per bidder alias (竞买号) on this lot
+
+
+@dataclass(frozen=True)
+class BidRequest:
+    bidder_id: int
+    amount: int
+    max_amount: int | None = None
+
+
+@dataclass(frozen=True)
+class BidderStanding:
+    """Facts about the bidder the rules need; the caller loads them."""
+
+    has_deposit: bool
+    is_staff: bool = False
+    is_barred: bool = False
+
+
+@dataclass(frozen=True)
+class NewBid:
+    order_no: int
+    seq: int | None  # None for a private max raise
+    bidder_id: int
+    kind: BidKind
+    amount: int | None
+    max_amount: int | None
+    created_at: datetime
+
+    @property
+    def is_proxy(self) -> bool:
+        return self.kind is BidKind.PROXY
+
+
+@dataclass(frozen=True)
+class BidDecision:
+    snapshot: AuctionSnapshot
+    standing: Standing
+    new_bids: tuple[NewBid, ...]
+    events: tuple[LotEvent, ...]
+
+    @property
+    def submitted(self) -> NewBid:
+        return self.new_bids[0]
+
+
+def _refuse_unless_open(snap: AuctionSnapshot, now: datetime) -> None:
+    if snap.status is not LotStatus.LIVE:
+        if snap.status in (LotStatus.SOLD, LotStatus.UNSOLD, LotStatus.CANCELLED):
+            raise DomainError(ErrorCode.AUCTION_ENDED, status=snap.status.value)
+        raise DomainError(ErrorCode.LOT_NOT_LIVE, status=snap.status.value)
+    if now >= snap.ends_at:
+        raise DomainError(ErrorCode.AUCTION_ENDED, ends_at=snap.ends_at.isoformat())
+
+
+def place_bid(
+    snap: AuctionSnapshot, request: BidRequest, bidder: BidderStanding, now: datetime
+) -> BidDecision:
+    """Accept or refuse one bid; on acceptance return the new snapshot, record rows and events."""
+    _refuse_unless_open(snap, now)
+    if request.bidder_id == snap.seller_id or bidder.is_staff or bidder.is_barred:
+        raise DomainError(ErrorCode.BIDDER_NOT_ALLOWED)
+    if not bidder.has_deposit or request.bidder_id not in snap.aliases:
+        raise DomainError(ErrorCode.DEPOSIT_REQUIRED, deposit=snap.rules.deposit)
+    rules = snap.rules
+    require_positive(request.amount)
+    before = compute_standing(snap.submissions, rules)
+
+    if before.leader_id == request.bidder_id:
+        return _raise_maximum(snap, before, request, now)
+
+    next_valid = next_valid_amount(before, rules)
+    if not rules.on_grid(request.amount):
+        raise DomainError(ErrorCode.BID_NOT_ON_GRID, next_valid=next_valid, increment=rules.increment)
+    if request.amount < next_valid:
+        raise DomainError(
+            ErrorCode.BID_TOO_LOW,
+            f"The bid must be at least {next_valid} fen.",
+            f"出价不得低于 {next_valid} 分。",
+            next_valid=next_valid,
+        )
+    maximum = request.amount if request.max_amount is None else request.max_amount
+    if maximum < request.amount or not rules.on_grid(maximum):
+        raise DomainError(ErrorCode.MAX_AMOUNT_INVALID, next_valid=next_valid)
+
+    order_no = snap.order_no + 1
+    submission = Submission(order_no, request.bidder_id, request.amount, maximum)
+    after = compute_standing((*snap.submissions, submission), rules)
+    assert after.price is not None and after.leader_id is not None
+
+    # Public record rows: the bid itself, then what the proxies did in answer.
+    rows: list[tuple[int, int, BidKind]] = [(request.bidder_id, request.amount, BidKind.BID)]
+    high = dict(snap.recorded_high)
+    high[request.bidder_id] = max(high.get(request.bidder_id, 0), request.amount)
+    if after.leader_id == request.bidder_id:
+        old = before.leader_id
+        if old is not None:
+            old_max = before.lines[old].max_amount
+            if old_max >= request.amount and old_max > high.get(old, 0):
+                rows.append((old, old_max, BidKind.PROXY))
+        if after.price > request.amount:
+            rows.append((request.bidder_id, after.price, BidKind.PROXY))
+    else:
+        if maximum > request.amount:
+            rows.append((request.bidder_id, maximum, BidKind.PROXY))
+        if after.price > high.get(after.leader_id, 0):
+            rows.append((after.leader_id, after.price, BidKind.PROXY))
+
+    new_bids: list[NewBid] = []
+    events: list[LotEvent] = []
+    seq = snap.seq
+    bid_count = snap.bid_count
+    ends_at, extensions = snap.ends_at, snap.extensions
+    window = rules.effective_extension_seconds()
+    extended = window > 0 and snap.ends_at - now < timedelta(seconds=window)
+    if extended:
+        ends_at, extensions = now + timedelta(seconds=window), extensions + 1
+    leader_alias = snap.aliases[after.leader_id]
+    for index, (bidder_id, amount, kind) in enumerate(rows):
+        seq += 1
+        bid_count += 1
+        high[bidder_id] = max(high.get(bidder_id, 0), amount)
+        new_bids.append(
+            NewBid(
+                order_no=order_no + index,
+                seq=seq,
+                bidder_id=bidder_id,
+                kind=kind,
+                amount=amount,
+                max_amount=maximum if index == 0 else None,
+                created_at=now,
+            )
+        )
+        events.append(
+            BidPlaced(
+                lot_id=snap.lot_id,
+                seq=seq,
+                at=now,
+                alias=snap.aliases[bidder_id],
+                amount=amount,
+                is_proxy=kind is BidKind.PROXY,
+                current_price=after.price,
+                leader_alias=leader_alias,
+                ends_at=ends_at,
+                bid_count=bid_count,
+            )
+        )
+    if extended:
+        seq += 1
+        events.append(AuctionExtended(snap.lot_id, seq, now, ends_at=ends_at, extensions=extensions))
+    new_snap = replace(
+        snap,
+        ends_at=ends_at,
+        extensions=extensions,
+        seq=seq,
+        order_no=order_no + len(rows) - 1,
+        bid_count=bid_count,
+        submissions=(*snap.submissions, submission),
+        recorded_high=high,
+    )
+    return BidDecision(new_snap, after, tuple(new_bids), tuple(events))
+
+
+def _raise_maximum(
+    snap: AuctionSnapshot, before: Standing, request: BidRequest, now: datetime
+) -> BidDecision:
+    """The leader may raise their secret maximum; the visible price never moves against them."""
+    assert before.leader_max is not None and before.price is not None
+    if request.max_amount is None or request.max_amount <= before.leader_max:
+        raise DomainError(
+            ErrorCode.ALREADY_LEADING, leader_max=before.leader_max, current_price=before.price
+        )
+    if not snap.rules.on_grid(request.max_amount):
+        raise DomainError(ErrorCode.MAX_AMOUNT_INVALID, next_valid=before.price + snap.rules.increment)
+    order_no = snap.order_no + 1
+    submission = Submission(order_no, request.bidder_id, None, request.max_amount)
+    after = compute_standing((*snap.submissions, submission), snap.rules)
+    new_bid = NewBid(order_no, None, request.bidder_id, BidKind.MAX_RAISE, None, request.max_amount, now)
+    new_snap = replace(snap, order_no=order_no, submissions=(*snap.submissions, submission))
+    return BidDecision(new_snap, after, (new_bid,), ())
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    request: BidRequest
+    decision: BidDecision | None
+    error: DomainError | None
+
+
+def place_bids(
+    snap: AuctionSnapshot,
+    requests: Sequence[tuple[BidRequest, BidderStanding]],
+    now: datetime,
+) -> tuple[AuctionSnapshot, list[BatchOutcome]]:
+    """Apply many bids of one lot in order, under one lock; each is accepted or refused on its own."""
+    outcomes: list[BatchOutcome] = []
+    for request, bidder in requests:
+        try:
+            decision = place_bid(snap, request, bidder, now)
+        except DomainError as error:
+            outcomes.append(BatchOutcome(request, None, error))
+            continue
+        snap = decision.snapshot
+        outcomes.append(BatchOutcome(request, decision, None))
+    return snap, outcomes
+
+
+@dataclass(frozen=True)
+class LifecycleDecision:
+    status: LotStatus
+    seq: int
+    events: tuple[LotEvent, ...]
+    winner_id: int | None = None
+    final_price: int | None = None
+
+
+def start_auction(snap: AuctionSnapshot, now: datetime) -> LifecycleDecision:
+    """A scheduled lot goes live at starts_at (never early)."""
+    status = transition(snap.status, LotAction.START)
+    if now < snap.rules.starts_at:
+        raise DomainError(ErrorCode.LOT_NOT_LIVE, starts_at=snap.rules.starts_at.isoformat())
+    seq = snap.seq + 1
+    return LifecycleDecision(status, seq, (LotStarted(snap.lot_id, seq, now, ends_at=snap.ends_at),))
+
+
+def close_auction(snap: AuctionSnapshot, now: datetime) -> LifecycleDecision:
+    """A live lot closes at its effective end: sold to the leader if the reserve is met, else unsold."""
+    if snap.status is LotStatus.LIVE and now < snap.ends_at:
+        raise DomainError(ErrorCode.LOT_TRANSITION_NOT_ALLOWED, ends_at=snap.ends_at.isoformat())
+    standing = compute_standing(snap.submissions, snap.rules)
+    reserve = snap.rules.reserve_price
+    sold = standing.price is not None and (reserve is None or standing.price >= reserve)
+    status = transition(snap.status, LotAction.CLOSE_SOLD if sold else LotAction.CLOSE_UNSOLD)
+    seq = snap.seq + 1
+    winner = standing.leader_id if sold else None
+    price = standing.price if sold else None
+    event = LotClosed(
+        snap.lot_id,
+        seq,
+        now,
+        status=status.value,
+        final_price=price,
+        winner_alias=snap.aliases.get(winner) if winner is not None else None,
+    )
+    return LifecycleDecision(status, seq, (event,), winner, price)

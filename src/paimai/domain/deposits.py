@@ -1,0 +1,45 @@
+"""Deposits (保证金, RULES §3): freeze to register, release to non-winners at close."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from .errors import DomainError, ErrorCode
+from .lots import LotStatus
+
+
+class DepositStatus(Enum):
+    FROZEN = "frozen"
+    RELEASED = "released"
+    APPLIED = "applied"
+    FORFEITED = "forfeited"
+
+
+def may_pay_deposit(status: LotStatus, ends_at: datetime, now: datetime, *, is_seller: bool,
+                    is_staff: bool) -> None:
+    """Deposits are taken from the moment a lot is published until it ends."""
+    if is_seller or is_staff:
+        raise DomainError(ErrorCode.BIDDER_NOT_ALLOWED)
+    if status not in (LotStatus.SCHEDULED, LotStatus.LIVE) or now >= ends_at:
+        raise DomainError(ErrorCode.DEPOSIT_NOT_OPEN, status=status.value)
+
+
+@dataclass(frozen=True)
+class HeldDeposit:
+    user_id: int
+    amount: int
+
+
+def settle_at_close(held: Iterable[HeldDeposit], winner_id: int | None) -> tuple[list[HeldDeposit], HeldDeposit | None]:
+    """Split frozen deposits into those released at once and the winner's, which stays frozen."""
+    released: list[HeldDeposit] = []
+    kept: HeldDeposit | None = None
+    for deposit in held:
+        if deposit.user_id == winner_id:
+            kept = deposit
+        else:
+            released.append(deposit)
+    return released, kept

@@ -1,0 +1,62 @@
+"""Events the domain emits. Each lot event carries the lot's sequence number (gap-free per lot)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class LotEvent:
+    lot_id: int
+    seq: int
+    at: datetime
+
+    @property
+    def type(self) -> str:
+        return type(self).__name__
+
+    def payload(self) -> dict[str, Any]:
+        """JSON-ready fields (times as ISO 8601 UTC) for the outbox, the record and live clients."""
+        out: dict[str, Any] = {}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            out[field.name] = value.isoformat() if isinstance(value, datetime) else value
+        out["type"] = self.type
+        return out
+
+
+@dataclass(frozen=True)
+class LotStarted(LotEvent):
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
+class BidPlaced(LotEvent):
+    alias: str
+    amount: int
+    is_proxy: bool
+    current_price: int
+    leader_alias: str
+    ends_at: datetime
+    bid_count: int
+
+
+@dataclass(frozen=True)
+class AuctionExtended(LotEvent):
+    ends_at: datetime
+    extensions: int
+
+
+@dataclass(frozen=True)
+class LotClosed(LotEvent):
+    status: str
+    final_price: int | None
+    winner_alias: str | None
+
+
+@dataclass(frozen=True)
+class LotCancelled(LotEvent):
+    reason: str

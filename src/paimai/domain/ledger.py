@@ -1,0 +1,125 @@
+"""Double-entry ledger (RULES §3, ARCHITECTURE rule 5).
+
+Every journal entry is a set of postings that sums to zero. A user's wallet is two accounts,
+``available`` and ``frozen``; money from outside (the sandbox payment channel) comes from an
+``external`` account that may go negative. User accounts may never go negative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from .errors import DomainError, ErrorCode
+from .money import require_positive
+
+
+class Bucket(Enum):
+    AVAILABLE = "available"
+    FROZEN = "frozen"
+    SANDBOX = "sandbox"  # the outside world's sandbox payment channel
+
+
+@dataclass(frozen=True)
+class Account:
+    owner: str  # "user" or "external"
+    owner_id: int
+    bucket: Bucket
+
+    @property
+    def key(self) -> str:
+        return f"{self.owner}:{self.owner_id}:{self.bucket.value}"
+
+    @property
+    def may_go_negative(self) -> bool:
+        return self.owner == "external"
+
+    @staticmethod
+    def parse(key: str) -> Account:
+        owner, owner_id, bucket = key.split(":")
+        return Account(owner, int(owner_id), Bucket(bucket))
+
+
+def available(user_id: int) -> Account:
+    return Account("user", user_id, Bucket.AVAILABLE)
+
+
+def frozen(user_id: int) -> Account:
+    return Account("user", user_id, Bucket.FROZEN)
+
+
+SANDBOX = Account("external", 0, Bucket.SANDBOX)
+
+
+class EntryKind(Enum):
+    TOP_UP = "top_up"
+    DEPOSIT_FREEZE = "deposit_freeze"
+    DEPOSIT_RELEASE = "deposit_release"
+
+
+@dataclass(frozen=True)
+class Posting:
+    account: Account
+    amount: int  # positive adds to the account, negative takes from it
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    kind: EntryKind
+    postings: tuple[Posting, ...]
+    memo: str = ""
+    lot_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.postings) < 2 or any(p.amount == 0 for p in self.postings):
+            raise DomainError(ErrorCode.LEDGER_UNBALANCED, postings=len(self.postings))
+        if sum(p.amount for p in self.postings) != 0:
+            raise DomainError(ErrorCode.LEDGER_UNBALANCED)
+
+
+def transfer(kind: EntryKind, source: Account, target: Account, amount: int, memo: str = "",
+             lot_id: int | None = None) -> JournalEntry:
+    require_positive(amount)
+    return JournalEntry(kind, (Posting(source, -amount), Posting(target, amount)), memo, lot_id)
+
+
+def top_up(user_id: int, amount: int) -> JournalEntry:
+    """Sandbox payment: money comes in from outside into the user's available balance."""
+    return transfer(EntryKind.TOP_UP, SANDBOX, available(user_id), amount, "sandbox top-up")
+
+
+def freeze_deposit(user_id: int, lot_id: int, amount: int) -> JournalEntry:
+    return transfer(EntryKind.DEPOSIT_FREEZE, available(user_id), frozen(user_id), amount,
+                    f"deposit for lot {lot_id}", lot_id)
+
+
+def release_deposit(user_id: int, lot_id: int, amount: int) -> JournalEntry:
+    return transfer(EntryKind.DEPOSIT_RELEASE, frozen(user_id), available(user_id), amount,
+                    f"deposit released for lot {lot_id}", lot_id)
+
+
+def apply_entry(balances: Mapping[Account, int], entry: JournalEntry) -> dict[Account, int]:
+    """New balances after the entry, or INSUFFICIENT_FUNDS if a user account would go negative."""
+    result = dict(balances)
+    for posting in entry.postings:
+        result[posting.account] = result.get(posting.account, 0) + posting.amount
+    for posting in entry.postings:
+        balance = result[posting.account]
+        if balance < 0 and not posting.account.may_go_negative:
+            raise DomainError(
+                ErrorCode.INSUFFICIENT_FUNDS,
+                needed=-posting.amount,
+                available=balances.get(posting.account, 0),
+                account=posting.account.bucket.value,
+            )
+    return result
+
+
+def balances_from(entries: Sequence[JournalEntry]) -> dict[Account, int]:
+    """Balances as the sum of postings: the definition every stored balance is checked against."""
+    totals: dict[Account, int] = {}
+    for entry in entries:
+        for posting in entry.postings:
+            totals[posting.account] = totals.get(posting.account, 0) + posting.amount
+    return totals

@@ -1,0 +1,231 @@
+"""ORM models. Relationships are not used for loading (lazy="raise"): repositories query explicitly."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from .types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; BigInteger elsewhere.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_staff: Mapped[bool] = mapped_column(Boolean, default=False)
+    seller_status: Mapped[str] = mapped_column(String(16), default="none")
+    seller_kind: Mapped[str | None] = mapped_column(String(16))
+    default_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuthToken(Base):
+    __tablename__ = "auth_tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SellerApplication(Base):
+    __tablename__ = "seller_applications"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(128))
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class LedgerAccount(Base):
+    __tablename__ = "ledger_accounts"
+    __table_args__ = (
+        CheckConstraint("balance >= 0 OR owner = 'external'", name="no_negative_user_balance"),
+        UniqueConstraint("owner", "owner_id", "bucket"),
+    )
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(16))
+    owner_id: Mapped[int] = mapped_column(BigInteger)
+    bucket: Mapped[str] = mapped_column(String(16))
+    balance: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class JournalEntryRow(Base):
+    __tablename__ = "journal_entries"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    memo: Mapped[str] = mapped_column(String(255), default="")
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PostingRow(Base):
+    __tablename__ = "postings"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), index=True)
+    account_key: Mapped[str] = mapped_column(ForeignKey("ledger_accounts.key"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+
+class Lot(Base):
+    __tablename__ = "lots"
+    __table_args__ = (
+        CheckConstraint("start_price > 0", name="start_price_positive"),
+        CheckConstraint("increment > 0", name="increment_positive"),
+        CheckConstraint("deposit >= 0", name="deposit_non_negative"),
+        CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
+        Index("ix_lots_status_ends_at", "status", "ends_at"),
+        Index("ix_lots_status_starts_at", "status", "starts_at"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    location: Mapped[str] = mapped_column(String(128), default="")
+    image_url: Mapped[str | None] = mapped_column(String(500))
+    start_price: Mapped[int] = mapped_column(BigInteger)
+    increment: Mapped[int] = mapped_column(BigInteger)
+    deposit: Mapped[int] = mapped_column(BigInteger)
+    reserve_price: Mapped[int | None] = mapped_column(BigInteger)
+    appraisal: Mapped[int | None] = mapped_column(BigInteger)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    scheduled_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    extension_seconds: Mapped[int] = mapped_column(Integer, default=300)
+    extensions: Mapped[int] = mapped_column(Integer, default=0)
+    withdrawal_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    withdrawal_fee: Mapped[int] = mapped_column(BigInteger, default=0)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
+    order_no: Mapped[int] = mapped_column(BigInteger, default=0)
+    bid_count: Mapped[int] = mapped_column(Integer, default=0)
+    current_price: Mapped[int | None] = mapped_column(BigInteger)
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    winner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    final_price: Mapped[int | None] = mapped_column(BigInteger)
+    review_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class BidderAlias(Base):
+    __tablename__ = "bidder_aliases"
+    __table_args__ = (UniqueConstraint("lot_id", "user_id"), UniqueConstraint("lot_id", "alias"))
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    alias: Mapped[str] = mapped_column(String(8))
+
+
+class Deposit(Base):
+    __tablename__ = "deposits"
+    __table_args__ = (
+        Index(
+            "uq_deposits_one_frozen_per_bidder",
+            "lot_id",
+            "user_id",
+            unique=True,
+            postgresql_where=text("status = 'frozen'"),
+            sqlite_where=text("status = 'frozen'"),
+        ),
+        CheckConstraint("amount >= 0", name="amount_non_negative"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Bid(Base):
+    __tablename__ = "bids"
+    __table_args__ = (
+        UniqueConstraint("lot_id", "order_no"),
+        UniqueConstraint("lot_id", "seq"),
+        Index("ix_bids_bidder_id_lot_id", "bidder_id", "lot_id"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"))
+    order_no: Mapped[int] = mapped_column(BigInteger)
+    seq: Mapped[int | None] = mapped_column(BigInteger)
+    bidder_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int | None] = mapped_column(BigInteger)
+    max_amount: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LotEventRow(Base):
+    """The outbox and the hash-chained public record of a lot, in one table."""
+
+    __tablename__ = "lot_events"
+    __table_args__ = (UniqueConstraint("lot_id", "seq"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    type: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class IdempotencyRecord(Base):
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(128))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response_body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ClockState(Base):
+    """The simulated clock's offset, shared by every worker process."""
+
+    __tablename__ = "clock_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offset_seconds: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -1,0 +1,1 @@
+"""Use cases: load and lock, ask the domain, save, record events. Services never commit."""

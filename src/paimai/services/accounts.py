@@ -1,0 +1,141 @@
+"""Accounts: registration, login tokens, roles and the seller application."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..domain import ledger
+from ..domain.errors import DomainError, ErrorCode
+from ..persistence.models import AuthToken, SellerApplication, User
+from .ledger import ensure_accounts
+from .uow import UnitOfWork
+
+_hasher = PasswordHasher()
+# Verifying against this keeps the time of a login for an unknown user like that of a known one.
+_DUMMY_HASH = _hasher.hash("paimai-no-such-user")
+
+SELLER_KINDS = ("individual", "business", "court")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def register(uow: UnitOfWork, username: str, password: str, display_name: str | None = None,
+             *, is_staff: bool = False, seller_kind: str | None = None) -> User:
+    session = uow.session
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise DomainError(ErrorCode.USERNAME_TAKEN, username=username)
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=_hasher.hash(password),
+        is_staff=is_staff,
+        seller_status="approved" if seller_kind else "none",
+        seller_kind=seller_kind,
+        default_count=0,
+        created_at=uow.now,
+    )
+    session.add(user)
+    session.flush()
+    ensure_accounts(session, [ledger.available(user.id), ledger.frozen(user.id)])
+    return user
+
+
+def login(uow: UnitOfWork, username: str, password: str, ttl_hours: int) -> tuple[User, str]:
+    """Check the password and issue a fresh token (the bearer token and the page cookie are one)."""
+    user = uow.session.scalar(select(User).where(User.username == username))
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS) from None
+    if user is None:
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS)
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    token = secrets.token_urlsafe(32)
+    uow.session.add(
+        AuthToken(
+            token_hash=hash_token(token),
+            user_id=user.id,
+            created_at=uow.now,
+            expires_at=uow.now + timedelta(hours=ttl_hours),
+        )
+    )
+    return user, token
+
+
+def logout(uow: UnitOfWork, token: str) -> None:
+    uow.session.execute(delete(AuthToken).where(AuthToken.token_hash == hash_token(token)))
+
+
+def user_for_token(session: Session, token: str, now: object) -> User | None:
+    row = session.execute(
+        select(User, AuthToken.expires_at)
+        .join(AuthToken, AuthToken.user_id == User.id)
+        .where(AuthToken.token_hash == hash_token(token))
+    ).first()
+    if row is None or row[1] <= now:  # type: ignore[operator]
+        return None
+    user: User = row[0]
+    return user
+
+
+def roles(user: User) -> list[str]:
+    out = ["bidder"]
+    if user.seller_status == "approved":
+        out.append("seller")
+    if user.is_staff:
+        out.append("staff")
+    return out
+
+
+def require_staff(user: User) -> None:
+    if not user.is_staff:
+        raise DomainError(ErrorCode.STAFF_ONLY)
+
+
+def apply_to_sell(uow: UnitOfWork, user: User, kind: str, name: str, description: str) -> SellerApplication:
+    if user.seller_status in ("pending", "approved"):
+        raise DomainError(ErrorCode.SELLER_APPLICATION_EXISTS, seller_status=user.seller_status)
+    application = SellerApplication(
+        user_id=user.id, kind=kind, name=name, description=description, status="pending",
+        created_at=uow.now,
+    )
+    uow.session.add(application)
+    user.seller_status = "pending"
+    user.seller_kind = kind
+    uow.session.flush()
+    return application
+
+
+def decide_application(uow: UnitOfWork, staff: User, application_id: int, approve: bool,
+                       reason: str | None) -> SellerApplication:
+    require_staff(staff)
+    application = uow.session.get(SellerApplication, application_id, with_for_update=True)
+    if application is None:
+        raise DomainError(ErrorCode.NOT_FOUND, application_id=application_id)
+    if application.status != "pending":
+        raise DomainError(ErrorCode.SELLER_APPLICATION_NOT_PENDING, status=application.status)
+    applicant = uow.session.get(User, application.user_id, with_for_update=True)
+    assert applicant is not None
+    application.status = "approved" if approve else "rejected"
+    application.reason = reason
+    application.decided_at = uow.now
+    application.decided_by = staff.id
+    applicant.seller_status = application.status
+    return application
+
+
+def list_applications(session: Session, status: str | None) -> list[SellerApplication]:
+    query = select(SellerApplication).order_by(SellerApplication.id)
+    if status:
+        query = query.where(SellerApplication.status == status)
+    return list(session.scalars(query))

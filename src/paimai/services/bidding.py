@@ -1,0 +1,98 @@
+"""Placing bids: lock the lot row, let the domain decide, write the record and the events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain import bidding
+from ..domain.bidding import AuctionSnapshot, BidderStanding, BidRequest, Standing
+from ..domain.errors import DomainError
+from ..persistence.models import Bid, Lot, User
+from .deposits import frozen_deposit
+from .lots import get_lot, load_snapshot
+from .uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class PlacedBid:
+    lot: Lot
+    bid: Bid
+    standing: Standing
+    leader_alias: str | None
+
+
+def _bidder_standing(session: Session, lot: Lot, user: User) -> BidderStanding:
+    return BidderStanding(
+        has_deposit=frozen_deposit(session, lot.id, user.id) is not None,
+        is_staff=user.is_staff,
+    )
+
+
+def _apply(uow: UnitOfWork, lot: Lot, decision: bidding.BidDecision) -> Bid:
+    """Persist one accepted decision onto the locked lot row."""
+    first: Bid | None = None
+    for new in decision.new_bids:
+        row = Bid(
+            lot_id=lot.id, order_no=new.order_no, seq=new.seq, bidder_id=new.bidder_id,
+            kind=new.kind.value, amount=new.amount, max_amount=new.max_amount, status="active",
+            created_at=new.created_at,
+        )
+        uow.session.add(row)
+        first = first or row
+    snap = decision.snapshot
+    lot.seq, lot.order_no, lot.bid_count = snap.seq, snap.order_no, snap.bid_count
+    lot.ends_at, lot.extensions = snap.ends_at, snap.extensions
+    lot.current_price, lot.leader_id = decision.standing.price, decision.standing.leader_id
+    uow.record(lot, decision.events)
+    assert first is not None
+    return first
+
+
+def place_bid(uow: UnitOfWork, user: User, lot_id: int, amount: int, max_amount: int | None) -> PlacedBid:
+    lot = get_lot(uow.session, lot_id, lock=True)
+    snapshot = load_snapshot(uow.session, lot)
+    decision = bidding.place_bid(
+        snapshot, BidRequest(user.id, amount, max_amount), _bidder_standing(uow.session, lot, user), uow.now
+    )
+    row = _apply(uow, lot, decision)
+    uow.session.flush()
+    leader = decision.standing.leader_id
+    return PlacedBid(lot, row, decision.standing, snapshot.aliases.get(leader) if leader else None)
+
+
+def place_bids(uow: UnitOfWork, lot_id: int, requests: Sequence[tuple[User, int, int | None]]
+               ) -> list[PlacedBid | DomainError]:
+    """Many bids of one lot under one lock and one transaction (the hot-lot path)."""
+    lot = get_lot(uow.session, lot_id, lock=True)
+    snapshot: AuctionSnapshot = load_snapshot(uow.session, lot)
+    results: list[PlacedBid | DomainError] = []
+    for user, amount, max_amount in requests:
+        try:
+            decision = bidding.place_bid(
+                snapshot, BidRequest(user.id, amount, max_amount),
+                _bidder_standing(uow.session, lot, user), uow.now,
+            )
+        except DomainError as error:
+            results.append(error)
+            continue
+        snapshot = decision.snapshot
+        row = _apply(uow, lot, decision)
+        leader = decision.standing.leader_id
+        results.append(PlacedBid(lot, row, decision.standing, snapshot.aliases.get(leader) if leader else None))
+    uow.session.flush()
+    return results
+
+
+def my_bids(session: Session, user_id: int, limit: int = 200) -> list[tuple[Bid, Lot]]:
+    return [
+        (bid, lot)
+        for bid, lot in session.execute(
+            select(Bid, Lot).join(Lot, Lot.id == Bid.lot_id)
+            .where(Bid.bidder_id == user_id, Bid.seq.is_not(None))
+            .order_by(Bid.id.desc()).limit(limit)
+        ).tuples()
+    ]

@@ -1,0 +1,220 @@
+"""Lots: listing, review, browsing, and loading a lot's auction under its lock."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from ..domain.bidding import AuctionSnapshot, BidKind, Submission, compute_standing
+from ..domain.errors import DomainError, ErrorCode
+from ..domain.lots import LotAction, LotStatus, transition
+from ..domain.rules import Category, LotKind, LotRules
+from ..persistence.models import Bid, BidderAlias, Lot, User
+from .accounts import require_staff
+from .uow import UnitOfWork
+
+ALIAS_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class LotDraft:
+    title: str
+    category: Category
+    kind: LotKind
+    rules: LotRules
+    description: str = ""
+    location: str = ""
+    image_url: str | None = None
+    appraisal: int | None = None
+
+
+def rules_of(lot: Lot) -> LotRules:
+    return LotRules(
+        kind=LotKind(lot.kind),
+        start_price=lot.start_price,
+        increment=lot.increment,
+        deposit=lot.deposit,
+        starts_at=lot.starts_at,
+        ends_at=lot.scheduled_ends_at,
+        reserve_price=lot.reserve_price,
+        extension_seconds=lot.extension_seconds,
+        withdrawal_allowed=lot.withdrawal_allowed,
+        withdrawal_fee=lot.withdrawal_fee,
+    )
+
+
+def create_lot(uow: UnitOfWork, seller: User, draft: LotDraft) -> Lot:
+    """An approved seller lists a lot; it goes straight to staff review."""
+    if seller.seller_status != "approved":
+        raise DomainError(ErrorCode.SELLER_NOT_APPROVED)
+    if draft.kind is LotKind.JUDICIAL and seller.seller_kind != "court":
+        raise DomainError(ErrorCode.COURT_SELLER_REQUIRED)
+    rules = draft.rules.validate()
+    lot = Lot(
+        seller_id=seller.id,
+        title=draft.title,
+        description=draft.description,
+        category=draft.category.value,
+        kind=draft.kind.value,
+        status=transition(LotStatus.DRAFT, LotAction.SUBMIT).value,
+        location=draft.location,
+        image_url=draft.image_url,
+        start_price=rules.start_price,
+        increment=rules.increment,
+        deposit=rules.deposit,
+        reserve_price=rules.reserve_price,
+        appraisal=draft.appraisal,
+        starts_at=rules.starts_at,
+        scheduled_ends_at=rules.ends_at,
+        ends_at=rules.ends_at,
+        extension_seconds=rules.effective_extension_seconds(),
+        extensions=0,
+        withdrawal_allowed=rules.withdrawal_allowed and rules.kind is LotKind.COMMERCIAL,
+        withdrawal_fee=rules.withdrawal_fee,
+        seq=0,
+        last_hash="0" * 64,
+        order_no=0,
+        bid_count=0,
+        created_at=uow.now,
+    )
+    uow.session.add(lot)
+    uow.session.flush()
+    return lot
+
+
+def get_lot(session: Session, lot_id: int, *, lock: bool = False) -> Lot:
+    lot = session.get(Lot, lot_id, with_for_update=lock)
+    if lot is None:
+        raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
+    return lot
+
+
+def review_lot(uow: UnitOfWork, staff: User, lot_id: int, approve: bool, reason: str | None) -> Lot:
+    require_staff(staff)
+    lot = get_lot(uow.session, lot_id, lock=True)
+    action = LotAction.APPROVE if approve else LotAction.REJECT
+    lot.status = transition(LotStatus(lot.status), action).value
+    lot.review_note = reason
+    return lot
+
+
+def browse(session: Session, *, status: str | None, category: str | None, kind: str | None,
+           text: str | None, seller_id: int | None, limit: int, cursor: int | None) -> list[Lot]:
+    """Lots newest first; the public never sees lots still in review or rejected."""
+    query = select(Lot).order_by(Lot.id.desc()).limit(limit)
+    if status:
+        query = query.where(Lot.status == status)
+    elif seller_id is None:
+        query = query.where(Lot.status.notin_(["draft", "pending_review", "rejected"]))
+    if category:
+        query = query.where(Lot.category == category)
+    if kind:
+        query = query.where(Lot.kind == kind)
+    if seller_id is not None:
+        query = query.where(Lot.seller_id == seller_id)
+    if text:
+        pattern = f"%{text.strip()}%"
+        query = query.where(or_(Lot.title.ilike(pattern), Lot.description.ilike(pattern)))
+    if cursor is not None:
+        query = query.where(Lot.id < cursor)
+    return list(session.scalars(query))
+
+
+def aliases_of(session: Session, lot_id: int) -> dict[int, str]:
+    rows = session.execute(select(BidderAlias.user_id, BidderAlias.alias).where(BidderAlias.lot_id == lot_id))
+    return {user_id: alias for user_id, alias in rows}
+
+
+def ensure_alias(session: Session, lot_id: int, user_id: int) -> str:
+    """A bidder's per-lot alias (竞买号), random and unique on the lot, kept for the lot's life."""
+    existing = aliases_of(session, lot_id)
+    if user_id in existing:
+        return existing[user_id]
+    taken = set(existing.values())
+    while True:
+        alias = "".join(secrets.choice(ALIAS_ALPHABET) for _ in range(4))
+        if alias not in taken:
+            break
+    session.add(BidderAlias(lot_id=lot_id, user_id=user_id, alias=alias))
+    session.flush()
+    return alias
+
+
+def load_snapshot(session: Session, lot: Lot) -> AuctionSnapshot:
+    """The lot's auction as the domain sees it. Call with the lot row locked before deciding."""
+    submissions = tuple(
+        Submission(order_no, bidder_id, amount, max_amount if max_amount is not None else amount)
+        for order_no, bidder_id, amount, max_amount in session.execute(
+            select(Bid.order_no, Bid.bidder_id, Bid.amount, Bid.max_amount)
+            .where(Bid.lot_id == lot.id, Bid.status == "active",
+                   Bid.kind.in_([BidKind.BID.value, BidKind.MAX_RAISE.value]))
+            .order_by(Bid.order_no)
+        )
+    )
+    recorded_high = {
+        bidder_id: int(high)
+        for bidder_id, high in session.execute(
+            select(Bid.bidder_id, func.max(Bid.amount))
+            .where(Bid.lot_id == lot.id, Bid.status == "active", Bid.seq.is_not(None))
+            .group_by(Bid.bidder_id)
+        )
+    }
+    return AuctionSnapshot(
+        lot_id=lot.id,
+        status=LotStatus(lot.status),
+        seller_id=lot.seller_id,
+        rules=rules_of(lot),
+        ends_at=lot.ends_at,
+        extensions=lot.extensions,
+        seq=lot.seq,
+        order_no=lot.order_no,
+        bid_count=lot.bid_count,
+        submissions=submissions,
+        recorded_high=recorded_high,
+        aliases=aliases_of(session, lot.id),
+    )
+
+
+def bid_record(session: Session, lot: Lot) -> list[dict[str, Any]]:
+    """The public bid record (拍卖记录), newest first, with each row's status."""
+    aliases = aliases_of(session, lot.id)
+    rows = list(
+        session.scalars(
+            select(Bid).where(Bid.lot_id == lot.id, Bid.seq.is_not(None)).order_by(Bid.seq.desc())
+        )
+    )
+    leading_seq = None
+    if lot.leader_id is not None:
+        for row in rows:
+            if row.status == "active" and row.bidder_id == lot.leader_id and row.amount == lot.current_price:
+                leading_seq = row.seq
+                break
+    return [
+        {
+            "id": row.id,
+            "lot_id": row.lot_id,
+            "seq": row.seq,
+            "alias": aliases.get(row.bidder_id, "????"),
+            "amount": row.amount,
+            "is_proxy": row.kind == BidKind.PROXY.value,
+            "status": "withdrawn" if row.status == "withdrawn" else (
+                "leading" if row.seq == leading_seq else "outbid"),
+            "created_at": row.created_at,
+        }
+        for row in rows
+    ]
+
+
+def standing_of(session: Session, lot: Lot) -> tuple[int | None, int | None]:
+    snapshot = load_snapshot(session, lot)
+    standing = compute_standing(snapshot.submissions, snapshot.rules)
+    return standing.price, standing.leader_id
+
+
+def time_left(lot: Lot, now: datetime) -> float:
+    return max(0.0, (lot.ends_at - now).total_seconds())
