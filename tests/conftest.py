@@ -52,7 +52,7 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001 - any failure means the server is not usable
+    except Exception as error:
         service_missing("PostgreSQL", error)
     url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     upgrade(url)

@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     clock: Literal["system", "simulated"] = "system"
     data_dir: Path = Path("var")
     scheduler_interval_seconds: float = 1.0
+    sse_keepalive_seconds: float = 10.0
     run_scheduler: bool = True
     token_ttl_hours: int = 24 * 14
     login_limit_per_account: str = "10/minute"

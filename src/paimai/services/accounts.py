@@ -28,8 +28,15 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def register(uow: UnitOfWork, username: str, password: str, display_name: str | None = None,
-             *, is_staff: bool = False, seller_kind: str | None = None) -> User:
+def register(
+    uow: UnitOfWork,
+    username: str,
+    password: str,
+    display_name: str | None = None,
+    *,
+    is_staff: bool = False,
+    seller_kind: str | None = None,
+) -> User:
     session = uow.session
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise DomainError(ErrorCode.USERNAME_TAKEN, username=username)
@@ -106,7 +113,11 @@ def apply_to_sell(uow: UnitOfWork, user: User, kind: str, name: str, description
     if user.seller_status in ("pending", "approved"):
         raise DomainError(ErrorCode.SELLER_APPLICATION_EXISTS, seller_status=user.seller_status)
     application = SellerApplication(
-        user_id=user.id, kind=kind, name=name, description=description, status="pending",
+        user_id=user.id,
+        kind=kind,
+        name=name,
+        description=description,
+        status="pending",
         created_at=uow.now,
     )
     uow.session.add(application)
@@ -116,8 +127,9 @@ def apply_to_sell(uow: UnitOfWork, user: User, kind: str, name: str, description
     return application
 
 
-def decide_application(uow: UnitOfWork, staff: User, application_id: int, approve: bool,
-                       reason: str | None) -> SellerApplication:
+def decide_application(
+    uow: UnitOfWork, staff: User, application_id: int, approve: bool, reason: str | None
+) -> SellerApplication:
     require_staff(staff)
     application = uow.session.get(SellerApplication, application_id, with_for_update=True)
     if application is None:

@@ -37,8 +37,14 @@ def _apply(uow: UnitOfWork, lot: Lot, decision: bidding.BidDecision) -> Bid:
     first: Bid | None = None
     for new in decision.new_bids:
         row = Bid(
-            lot_id=lot.id, order_no=new.order_no, seq=new.seq, bidder_id=new.bidder_id,
-            kind=new.kind.value, amount=new.amount, max_amount=new.max_amount, status="active",
+            lot_id=lot.id,
+            order_no=new.order_no,
+            seq=new.seq,
+            bidder_id=new.bidder_id,
+            kind=new.kind.value,
+            amount=new.amount,
+            max_amount=new.max_amount,
+            status="active",
             created_at=new.created_at,
         )
         uow.session.add(row)
@@ -64,8 +70,9 @@ def place_bid(uow: UnitOfWork, user: User, lot_id: int, amount: int, max_amount:
     return PlacedBid(lot, row, decision.standing, snapshot.aliases.get(leader) if leader else None)
 
 
-def place_bids(uow: UnitOfWork, lot_id: int, requests: Sequence[tuple[User, int, int | None]]
-               ) -> list[PlacedBid | DomainError]:
+def place_bids(
+    uow: UnitOfWork, lot_id: int, requests: Sequence[tuple[User, int, int | None]]
+) -> list[PlacedBid | DomainError]:
     """Many bids of one lot under one lock and one transaction (the hot-lot path)."""
     lot = get_lot(uow.session, lot_id, lock=True)
     snapshot: AuctionSnapshot = load_snapshot(uow.session, lot)
@@ -73,8 +80,10 @@ def place_bids(uow: UnitOfWork, lot_id: int, requests: Sequence[tuple[User, int,
     for user, amount, max_amount in requests:
         try:
             decision = bidding.place_bid(
-                snapshot, BidRequest(user.id, amount, max_amount),
-                _bidder_standing(uow.session, lot, user), uow.now,
+                snapshot,
+                BidRequest(user.id, amount, max_amount),
+                _bidder_standing(uow.session, lot, user),
+                uow.now,
             )
         except DomainError as error:
             results.append(error)
@@ -91,8 +100,10 @@ def my_bids(session: Session, user_id: int, limit: int = 200) -> list[tuple[Bid,
     return [
         (bid, lot)
         for bid, lot in session.execute(
-            select(Bid, Lot).join(Lot, Lot.id == Bid.lot_id)
+            select(Bid, Lot)
+            .join(Lot, Lot.id == Bid.lot_id)
             .where(Bid.bidder_id == user_id, Bid.seq.is_not(None))
-            .order_by(Bid.id.desc()).limit(limit)
+            .order_by(Bid.id.desc())
+            .limit(limit)
         ).tuples()
     ]

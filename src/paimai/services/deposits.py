@@ -18,7 +18,8 @@ from .uow import UnitOfWork
 def frozen_deposit(session: Session, lot_id: int, user_id: int) -> Deposit | None:
     return session.scalar(
         select(Deposit).where(
-            Deposit.lot_id == lot_id, Deposit.user_id == user_id,
+            Deposit.lot_id == lot_id,
+            Deposit.user_id == user_id,
             Deposit.status == DepositStatus.FROZEN.value,
         )
     )
@@ -30,12 +31,14 @@ def pay_deposit(uow: UnitOfWork, user: User, lot_id: int) -> tuple[Deposit, bool
     existing = frozen_deposit(uow.session, lot.id, user.id)
     if existing is not None:
         return existing, False
-    rules.may_pay_deposit(LotStatus(lot.status), lot.ends_at, uow.now,
-                          is_seller=lot.seller_id == user.id, is_staff=user.is_staff)
+    rules.may_pay_deposit(
+        LotStatus(lot.status), lot.ends_at, uow.now, is_seller=lot.seller_id == user.id, is_staff=user.is_staff
+    )
     if lot.deposit > 0:
         post(uow, ledger.freeze_deposit(user.id, lot.id, lot.deposit))
-    deposit = Deposit(lot_id=lot.id, user_id=user.id, amount=lot.deposit,
-                      status=DepositStatus.FROZEN.value, created_at=uow.now)
+    deposit = Deposit(
+        lot_id=lot.id, user_id=user.id, amount=lot.deposit, status=DepositStatus.FROZEN.value, created_at=uow.now
+    )
     uow.session.add(deposit)
     ensure_alias(uow.session, lot.id, user.id)
     uow.session.flush()
@@ -51,10 +54,13 @@ def release(uow: UnitOfWork, deposit: Deposit) -> None:
 
 def settle_at_close(uow: UnitOfWork, lot: Lot, winner_id: int | None) -> None:
     """Release every non-winner's deposit at once; the winner's stays frozen for the order."""
-    held = list(uow.session.scalars(
-        select(Deposit).where(Deposit.lot_id == lot.id, Deposit.status == DepositStatus.FROZEN.value)
-        .order_by(Deposit.user_id)
-    ))
+    held = list(
+        uow.session.scalars(
+            select(Deposit)
+            .where(Deposit.lot_id == lot.id, Deposit.status == DepositStatus.FROZEN.value)
+            .order_by(Deposit.user_id)
+        )
+    )
     by_user = {d.user_id: d for d in held}
     released, _kept = rules.settle_at_close([HeldDeposit(d.user_id, d.amount) for d in held], winner_id)
     for item in released:
@@ -65,7 +71,9 @@ def my_deposits(session: Session, user_id: int) -> list[tuple[Deposit, Lot]]:
     return [
         (d, lot)
         for d, lot in session.execute(
-            select(Deposit, Lot).join(Lot, Lot.id == Deposit.lot_id)
-            .where(Deposit.user_id == user_id).order_by(Deposit.id.desc())
+            select(Deposit, Lot)
+            .join(Lot, Lot.id == Deposit.lot_id)
+            .where(Deposit.user_id == user_id)
+            .order_by(Deposit.id.desc())
         ).tuples()
     ]

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain import bidding
+from ..domain.cancellation import cancel_auction
 from ..domain.errors import DomainError
 from ..domain.lots import LotStatus
-from ..persistence.models import Lot
+from ..persistence.models import Lot, User
 from .deposits import settle_at_close
 from .lots import get_lot, load_snapshot
 from .uow import UnitOfWork
@@ -43,3 +44,15 @@ def advance_lot(uow: UnitOfWork, lot_id: int) -> bool:
         uow.record(lot, decision.events)
         changed = True
     return changed
+
+
+def cancel_lot(uow: UnitOfWork, actor: User, lot_id: int, reason: str) -> Lot:
+    """The seller or staff stop a scheduled or live lot; every frozen deposit is released in full."""
+    lot = get_lot(uow.session, lot_id, lock=True)
+    decision = cancel_auction(
+        load_snapshot(uow.session, lot), actor_id=actor.id, actor_is_staff=actor.is_staff, reason=reason, now=uow.now
+    )
+    lot.status, lot.seq, lot.closed_at, lot.review_note = decision.status.value, decision.seq, uow.now, reason
+    settle_at_close(uow, lot, winner_id=None)
+    uow.record(lot, decision.events)
+    return lot

@@ -103,8 +103,17 @@ def review_lot(uow: UnitOfWork, staff: User, lot_id: int, approve: bool, reason:
     return lot
 
 
-def browse(session: Session, *, status: str | None, category: str | None, kind: str | None,
-           text: str | None, seller_id: int | None, limit: int, cursor: int | None) -> list[Lot]:
+def browse(
+    session: Session,
+    *,
+    status: str | None,
+    category: str | None,
+    kind: str | None,
+    text: str | None,
+    seller_id: int | None,
+    limit: int,
+    cursor: int | None,
+) -> list[Lot]:
     """Lots newest first; the public never sees lots still in review or rejected."""
     query = select(Lot).order_by(Lot.id.desc()).limit(limit)
     if status:
@@ -145,19 +154,26 @@ def ensure_alias(session: Session, lot_id: int, user_id: int) -> str:
     return alias
 
 
+def _maximum(amount: int | None, max_amount: int | None) -> int:
+    value = max_amount if max_amount is not None else amount
+    assert value is not None, "a submission has an amount or a maximum"
+    return value
+
+
 def load_snapshot(session: Session, lot: Lot) -> AuctionSnapshot:
     """The lot's auction as the domain sees it. Call with the lot row locked before deciding."""
     submissions = tuple(
-        Submission(order_no, bidder_id, amount, max_amount if max_amount is not None else amount)
+        Submission(order_no, bidder_id, amount, _maximum(amount, max_amount))
         for order_no, bidder_id, amount, max_amount in session.execute(
             select(Bid.order_no, Bid.bidder_id, Bid.amount, Bid.max_amount)
-            .where(Bid.lot_id == lot.id, Bid.status == "active",
-                   Bid.kind.in_([BidKind.BID.value, BidKind.MAX_RAISE.value]))
+            .where(
+                Bid.lot_id == lot.id, Bid.status == "active", Bid.kind.in_([BidKind.BID.value, BidKind.MAX_RAISE.value])
+            )
             .order_by(Bid.order_no)
         )
     )
     recorded_high = {
-        bidder_id: int(high)
+        bidder_id: int(high or 0)
         for bidder_id, high in session.execute(
             select(Bid.bidder_id, func.max(Bid.amount))
             .where(Bid.lot_id == lot.id, Bid.status == "active", Bid.seq.is_not(None))
@@ -183,11 +199,7 @@ def load_snapshot(session: Session, lot: Lot) -> AuctionSnapshot:
 def bid_record(session: Session, lot: Lot) -> list[dict[str, Any]]:
     """The public bid record (拍卖记录), newest first, with each row's status."""
     aliases = aliases_of(session, lot.id)
-    rows = list(
-        session.scalars(
-            select(Bid).where(Bid.lot_id == lot.id, Bid.seq.is_not(None)).order_by(Bid.seq.desc())
-        )
-    )
+    rows = list(session.scalars(select(Bid).where(Bid.lot_id == lot.id, Bid.seq.is_not(None)).order_by(Bid.seq.desc())))
     leading_seq = None
     if lot.leader_id is not None:
         for row in rows:
@@ -202,8 +214,7 @@ def bid_record(session: Session, lot: Lot) -> list[dict[str, Any]]:
             "alias": aliases.get(row.bidder_id, "????"),
             "amount": row.amount,
             "is_proxy": row.kind == BidKind.PROXY.value,
-            "status": "withdrawn" if row.status == "withdrawn" else (
-                "leading" if row.seq == leading_seq else "outbid"),
+            "status": "withdrawn" if row.status == "withdrawn" else ("leading" if row.seq == leading_seq else "outbid"),
             "created_at": row.created_at,
         }
         for row in rows

@@ -14,12 +14,10 @@ from .uow import GENESIS_HASH, event_hash
 
 def entries(session: Session, lot_id: int, after_seq: int = 0) -> list[dict[str, Any]]:
     rows = session.scalars(
-        select(LotEventRow).where(LotEventRow.lot_id == lot_id, LotEventRow.seq > after_seq)
-        .order_by(LotEventRow.seq)
+        select(LotEventRow).where(LotEventRow.lot_id == lot_id, LotEventRow.seq > after_seq).order_by(LotEventRow.seq)
     )
     return [
-        {"seq": r.seq, "type": r.type, "payload": r.payload, "prev_hash": r.prev_hash, "hash": r.hash}
-        for r in rows
+        {"seq": r.seq, "type": r.type, "payload": r.payload, "prev_hash": r.prev_hash, "hash": r.hash} for r in rows
     ]
 
 

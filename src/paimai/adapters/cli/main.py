@@ -124,8 +124,9 @@ def clock_advance(seconds: Annotated[int, typer.Argument(min=1, help="seconds to
     try:
         clock = container.clock
         if not isinstance(clock, SimulatedClock):
-            typer.secho("CLOCK_NOT_SIMULATED: set PAIMAI_CLOCK=simulated / 当前时钟不是模拟时钟",
-                        fg=typer.colors.RED, err=True)
+            typer.secho(
+                "CLOCK_NOT_SIMULATED: set PAIMAI_CLOCK=simulated / 当前时钟不是模拟时钟", fg=typer.colors.RED, err=True
+            )
             raise typer.Exit(1)
         with container.transaction() as uow:
             clock.advance(uow.session, seconds)

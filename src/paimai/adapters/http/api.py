@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from ...domain.deposits import DepositStatus
 from ...domain.errors import DomainError, ErrorCode
 from ...domain.rules import CATEGORY_NAMES_EN, CATEGORY_NAMES_ZH, Category, LotKind, LotRules
 from ...services import accounts, bidding, deposits, lots
@@ -44,8 +43,9 @@ def register(body: RegisterIn, container: ContainerDep) -> dict[str, Any]:
 
 def set_session_cookies(response: Response, token: str, secure: bool, max_age: int) -> None:
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure, max_age=max_age)
-    response.set_cookie(CSRF_COOKIE, secrets.token_urlsafe(24), httponly=False, samesite="strict",
-                        secure=secure, max_age=max_age)
+    response.set_cookie(
+        CSRF_COOKIE, secrets.token_urlsafe(24), httponly=False, samesite="strict", secure=secure, max_age=max_age
+    )
 
 
 @router.post("/auth/login", tags=["accounts"])
@@ -57,8 +57,9 @@ def login(body: LoginIn, request: Request, container: ContainerDep) -> JSONRespo
         user, token = accounts.login(uow, body.username, body.password, container.settings.token_ttl_hours)
         result = {"token": token, "user": user_json(user)}
     response = JSONResponse(result)
-    set_session_cookies(response, token, container.settings.env == "production",
-                        container.settings.token_ttl_hours * 3600)
+    set_session_cookies(
+        response, token, container.settings.env == "production", container.settings.token_ttl_hours * 3600
+    )
     return response
 
 
@@ -108,8 +109,16 @@ def my_ledger(user: UserDep, container: ContainerDep, limit: Limit = 50, cursor:
 def my_deposits(user: UserDep, container: ContainerDep) -> dict[str, Any]:
     with container.reading() as session:
         items = [
-            {"id": d.id, "lot_id": d.lot_id, "lot_title": lot.title, "lot_status": lot.status,
-             "amount": d.amount, "status": d.status, "created_at": d.created_at, "settled_at": d.settled_at}
+            {
+                "id": d.id,
+                "lot_id": d.lot_id,
+                "lot_title": lot.title,
+                "lot_status": lot.status,
+                "amount": d.amount,
+                "status": d.status,
+                "created_at": d.created_at,
+                "settled_at": d.settled_at,
+            }
             for d, lot in deposits.my_deposits(session, user.id)
         ]
     return {"items": items, "next_cursor": None}
@@ -120,13 +129,22 @@ def my_bids(user: UserDep, container: ContainerDep) -> dict[str, Any]:
     with container.reading() as session:
         items = []
         for bid, lot in bidding.my_bids(session, user.id):
-            items.append({
-                "id": bid.id, "lot_id": lot.id, "lot_title": lot.title, "lot_status": lot.status,
-                "seq": bid.seq, "amount": bid.amount, "is_proxy": bid.kind == "proxy",
-                "status": "withdrawn" if bid.status == "withdrawn" else (
-                    "leading" if lot.leader_id == user.id and bid.amount == lot.current_price else "outbid"),
-                "won": lot.winner_id == user.id, "created_at": bid.created_at,
-            })
+            items.append(
+                {
+                    "id": bid.id,
+                    "lot_id": lot.id,
+                    "lot_title": lot.title,
+                    "lot_status": lot.status,
+                    "seq": bid.seq,
+                    "amount": bid.amount,
+                    "is_proxy": bid.kind == "proxy",
+                    "status": "withdrawn"
+                    if bid.status == "withdrawn"
+                    else ("leading" if lot.leader_id == user.id and bid.amount == lot.current_price else "outbid"),
+                    "won": lot.winner_id == user.id,
+                    "created_at": bid.created_at,
+                }
+            )
     return {"items": items, "next_cursor": None}
 
 
@@ -136,8 +154,7 @@ def apply_to_sell(body: SellerApplicationIn, user: UserDep, container: Container
         fresh = uow.session.get(type(user), user.id, with_for_update=True)
         assert fresh is not None
         application = accounts.apply_to_sell(uow, fresh, body.kind, body.name, body.description)
-        return {"id": application.id, "kind": application.kind, "name": application.name,
-                "status": application.status}
+        return {"id": application.id, "kind": application.kind, "name": application.name, "status": application.status}
 
 
 @router.get("/staff/seller-applications", tags=["staff"])
@@ -145,8 +162,16 @@ def seller_applications(user: UserDep, container: ContainerDep, status: str | No
     accounts.require_staff(user)
     with container.reading() as session:
         items = [
-            {"id": a.id, "user_id": a.user_id, "kind": a.kind, "name": a.name, "description": a.description,
-             "status": a.status, "reason": a.reason, "created_at": a.created_at}
+            {
+                "id": a.id,
+                "user_id": a.user_id,
+                "kind": a.kind,
+                "name": a.name,
+                "description": a.description,
+                "status": a.status,
+                "reason": a.reason,
+                "created_at": a.created_at,
+            }
             for a in accounts.list_applications(session, status)
         ]
     return {"items": items, "next_cursor": None}
@@ -159,8 +184,9 @@ def _decide(container: Any, user: Any, application_id: int, approve: bool, reaso
 
 
 @router.post("/staff/seller-applications/{application_id}/approve", tags=["staff"])
-def approve_seller(application_id: int, user: UserDep, container: ContainerDep,
-                   body: DecisionIn | None = None) -> dict[str, Any]:
+def approve_seller(
+    application_id: int, user: UserDep, container: ContainerDep, body: DecisionIn | None = None
+) -> dict[str, Any]:
     return _decide(container, user, application_id, True, body.reason if body else None)
 
 
@@ -180,14 +206,26 @@ def categories() -> list[dict[str, str]]:
 @router.post("/lots", status_code=201, tags=["lots"])
 def create_lot(body: LotIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     rules = LotRules(
-        kind=LotKind(body.kind), start_price=body.start_price, increment=body.increment, deposit=body.deposit,
-        starts_at=body.starts_at, ends_at=body.ends_at, reserve_price=body.reserve_price,
-        extension_seconds=body.extension_seconds, withdrawal_allowed=body.withdrawal_allowed,
+        kind=LotKind(body.kind),
+        start_price=body.start_price,
+        increment=body.increment,
+        deposit=body.deposit,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        reserve_price=body.reserve_price,
+        extension_seconds=body.extension_seconds,
+        withdrawal_allowed=body.withdrawal_allowed,
         withdrawal_fee=body.withdrawal_fee,
     )
     draft = lots.LotDraft(
-        title=body.title, category=Category(body.category), kind=LotKind(body.kind), rules=rules,
-        description=body.description, location=body.location, image_url=body.image_url, appraisal=body.appraisal,
+        title=body.title,
+        category=Category(body.category),
+        kind=LotKind(body.kind),
+        rules=rules,
+        description=body.description,
+        location=body.location,
+        image_url=body.image_url,
+        appraisal=body.appraisal,
     )
     with container.transaction() as uow:
         lot = lots.create_lot(uow, user, draft)
@@ -209,19 +247,29 @@ def list_lots(
     seller_id = viewer.id if mine and viewer else None
     with container.reading() as session:
         now = container.now()
-        found = lots.browse(session, status=status, category=category, kind=kind, text=q, seller_id=seller_id,
-                            limit=limit, cursor=cursor)
+        found = lots.browse(
+            session,
+            status=status,
+            category=category,
+            kind=kind,
+            text=q,
+            seller_id=seller_id,
+            limit=limit,
+            cursor=cursor,
+        )
         items = [lot_json(session, lot, now, viewer) for lot in found]
     return page(items, limit, lambda item: item["id"])
 
 
 @router.get("/staff/lots", tags=["staff"])
-def staff_lots(user: UserDep, container: ContainerDep, status: str = "pending_review",
-               limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+def staff_lots(
+    user: UserDep, container: ContainerDep, status: str = "pending_review", limit: Limit = 50, cursor: Cursor = None
+) -> dict[str, Any]:
     accounts.require_staff(user)
     with container.reading() as session:
-        found = lots.browse(session, status=status, category=None, kind=None, text=None, seller_id=None,
-                            limit=limit, cursor=cursor)
+        found = lots.browse(
+            session, status=status, category=None, kind=None, text=None, seller_id=None, limit=limit, cursor=cursor
+        )
         items = [lot_json(session, lot, container.now(), user) for lot in found]
     return page(items, limit, lambda item: item["id"])
 
@@ -276,8 +324,14 @@ def pay_deposit(lot_id: int, request: Request, user: UserDep, container: Contain
     def operation(uow: UnitOfWork) -> tuple[int, Any]:
         deposit, created = deposits.pay_deposit(uow, user, lot_id)
         alias = lots.aliases_of(uow.session, lot_id).get(user.id)
-        body = {"id": deposit.id, "lot_id": lot_id, "amount": deposit.amount, "status": deposit.status,
-                "alias": alias, "wallet": ledger_service.wallet(uow.session, user.id)}
+        body = {
+            "id": deposit.id,
+            "lot_id": lot_id,
+            "amount": deposit.amount,
+            "status": deposit.status,
+            "alias": alias,
+            "wallet": ledger_service.wallet(uow.session, user.id),
+        }
         return (201 if created else 200), body
 
     return run_idempotent(container, request, user, {"lot_id": lot_id}, operation)
@@ -289,9 +343,17 @@ def place_bid(lot_id: int, body: BidIn, request: Request, user: UserDep, contain
         placed = bidding.place_bid(uow, user, lot_id, body.amount, body.max_amount)
         lot, bid = placed.lot, placed.bid
         return 201, {
-            "bid": {"id": bid.id, "lot_id": lot.id, "seq": bid.seq, "amount": bid.amount,
-                    "max_amount": bid.max_amount, "is_proxy": False, "kind": bid.kind,
-                    "status": "leading" if lot.leader_id == user.id else "outbid", "created_at": bid.created_at},
+            "bid": {
+                "id": bid.id,
+                "lot_id": lot.id,
+                "seq": bid.seq,
+                "amount": bid.amount,
+                "max_amount": bid.max_amount,
+                "is_proxy": False,
+                "kind": bid.kind,
+                "status": "leading" if lot.leader_id == user.id else "outbid",
+                "created_at": bid.created_at,
+            },
             "current_price": lot.current_price,
             "leader": placed.leader_alias,
             "leading": lot.leader_id == user.id,
@@ -301,6 +363,16 @@ def place_bid(lot_id: int, body: BidIn, request: Request, user: UserDep, contain
         }
 
     return run_idempotent(container, request, user, {"lot_id": lot_id, **body.model_dump()}, operation)
+
+
+@router.post("/lots/{lot_id}/cancel", tags=["lots"])
+def cancel_lot(lot_id: int, body: DecisionIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    """中止拍卖: the seller or staff stop a scheduled or live lot; every deposit is refunded."""
+    from ...services import lifecycle
+
+    with container.transaction() as uow:
+        lot = lifecycle.cancel_lot(uow, user, lot_id, body.reason or "")
+        return lot_json(uow.session, lot, uow.now, user)
 
 
 @router.get("/lots/{lot_id}/record", tags=["lots"])

@@ -92,23 +92,26 @@ def run_idempotent(
         try:
             with container.transaction() as uow:
                 stored = uow.session.scalar(
-                    select(IdempotencyRecord).where(
-                        IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key
-                    )
+                    select(IdempotencyRecord).where(IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key)
                 )
                 if stored is not None:
                     if stored.fingerprint != fingerprint:
                         raise DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED)
                     return JSONResponse(
-                        json.loads(stored.response_body), status_code=stored.status_code,
+                        json.loads(stored.response_body),
+                        status_code=stored.status_code,
                         headers={"Idempotent-Replayed": "true"},
                     )
                 status, result = operation(uow)
                 encoded = jsonable_encoder(result)
                 uow.session.add(
                     IdempotencyRecord(
-                        user_id=user.id, key=key, fingerprint=fingerprint, status_code=status,
-                        response_body=json.dumps(encoded), created_at=uow.now,
+                        user_id=user.id,
+                        key=key,
+                        fingerprint=fingerprint,
+                        status_code=status,
+                        response_body=json.dumps(encoded),
+                        created_at=uow.now,
                     )
                 )
                 uow.session.flush()

@@ -50,8 +50,12 @@ def install(app: FastAPI) -> None:
         first = fields[0] if fields else {"loc": [], "msg": ""}
         where = ".".join(x for x in first["loc"] if x not in ("body", "query", "path"))
         return JSONResponse(
-            error_body(code.name, f"{code.message} {where}: {first['msg']}".strip(),
-                       f"{code.message_zh}（{where}）", fields=fields),
+            error_body(
+                code.name,
+                f"{code.message} {where}: {first['msg']}".strip(),
+                f"{code.message_zh}（{where}）",
+                fields=fields,
+            ),
             status_code=422,
         )
 
@@ -60,7 +64,9 @@ def install(app: FastAPI) -> None:
         code = {404: ErrorCode.NOT_FOUND, 401: ErrorCode.NOT_AUTHENTICATED}.get(error.status_code)
         name = code.name if code else f"HTTP_{error.status_code}"
         return JSONResponse(
-            error_body(name, code.message if code else str(error.detail), code.message_zh if code else str(error.detail)),
+            error_body(
+                name, code.message if code else str(error.detail), code.message_zh if code else str(error.detail)
+            ),
             status_code=error.status_code,
             headers=getattr(error, "headers", None),
         )

@@ -44,8 +44,9 @@ def lot_json(session: Session, lot: Lot, now: datetime, viewer: User | None = No
         "increment": lot.increment,
         "deposit": lot.deposit,
         "has_reserve": lot.reserve_price is not None,
-        "reserve_met": None if lot.reserve_price is None else (
-            lot.current_price is not None and lot.current_price >= lot.reserve_price),
+        "reserve_met": None
+        if lot.reserve_price is None
+        else (lot.current_price is not None and lot.current_price >= lot.reserve_price),
         "appraisal": lot.appraisal,
         "current_price": lot.current_price,
         "next_valid_amount": lot.start_price if lot.current_price is None else lot.current_price + lot.increment,

@@ -20,7 +20,6 @@ from ...services import lots, record
 from ..http.deps import ContainerDep
 
 router = APIRouter(prefix="/api/v1")
-KEEPALIVE_SECONDS = 10.0
 MAX_CONNECTION_SECONDS = 30 * 60
 
 
@@ -38,8 +37,9 @@ async def lot_events(
     header = request.headers.get("Last-Event-ID")
     if header is not None:
         if not header.strip().isdigit():
-            raise DomainError(ErrorCode.VALIDATION_FAILED, "Last-Event-ID must be a sequence number.",
-                              "Last-Event-ID 必须是序号。")
+            raise DomainError(
+                ErrorCode.VALIDATION_FAILED, "Last-Event-ID must be a sequence number.", "Last-Event-ID 必须是序号。"
+            )
         last_event_id = int(header)
 
     def current_seq() -> int:
@@ -68,8 +68,8 @@ async def lot_events(
             while time.monotonic() - opened < MAX_CONNECTION_SECONDS:
                 if await request.is_disconnected():
                     break
-                payload = await subscription.get(KEEPALIVE_SECONDS)
-                if payload is None:
+                live = await subscription.get(container.settings.sse_keepalive_seconds)
+                if live is None:
                     backlog = await run_in_threadpool(missed, last)
                     if not backlog:
                         yield ": keep-alive\n\n"
@@ -77,7 +77,7 @@ async def lot_events(
                         yield format_event(item)
                         last = item["seq"]
                     continue
-                seq = int(payload["seq"])
+                seq = int(live["seq"])
                 if seq <= last:
                     continue
                 if seq > last + 1:
@@ -85,7 +85,7 @@ async def lot_events(
                         yield format_event(item)
                         last = item["seq"]
                     continue
-                yield format_event(payload)
+                yield format_event(live)
                 last = seq
         finally:
             subscription.close()
