@@ -164,9 +164,7 @@ def _refuse_unless_open(snap: AuctionSnapshot, now: datetime) -> None:
         raise DomainError(ErrorCode.AUCTION_ENDED, ends_at=snap.ends_at.isoformat())
 
 
-def place_bid(
-    snap: AuctionSnapshot, request: BidRequest, bidder: BidderStanding, now: datetime
-) -> BidDecision:
+def place_bid(snap: AuctionSnapshot, request: BidRequest, bidder: BidderStanding, now: datetime) -> BidDecision:
     """Accept or refuse one bid; on acceptance return the new snapshot, record rows and events."""
     _refuse_unless_open(snap, now)
     if request.bidder_id == snap.seller_id or bidder.is_staff or bidder.is_barred:
@@ -272,15 +270,11 @@ def place_bid(
     return BidDecision(new_snap, after, tuple(new_bids), tuple(events))
 
 
-def _raise_maximum(
-    snap: AuctionSnapshot, before: Standing, request: BidRequest, now: datetime
-) -> BidDecision:
+def _raise_maximum(snap: AuctionSnapshot, before: Standing, request: BidRequest, now: datetime) -> BidDecision:
     """The leader may raise their secret maximum; the visible price never moves against them."""
     assert before.leader_max is not None and before.price is not None
     if request.max_amount is None or request.max_amount <= before.leader_max:
-        raise DomainError(
-            ErrorCode.ALREADY_LEADING, leader_max=before.leader_max, current_price=before.price
-        )
+        raise DomainError(ErrorCode.ALREADY_LEADING, leader_max=before.leader_max, current_price=before.price)
     if not snap.rules.on_grid(request.max_amount):
         raise DomainError(ErrorCode.MAX_AMOUNT_INVALID, next_valid=before.price + snap.rules.increment)
     order_no = snap.order_no + 1

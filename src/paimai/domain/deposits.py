@@ -18,8 +18,7 @@ class DepositStatus(Enum):
     FORFEITED = "forfeited"
 
 
-def may_pay_deposit(status: LotStatus, ends_at: datetime, now: datetime, *, is_seller: bool,
-                    is_staff: bool) -> None:
+def may_pay_deposit(status: LotStatus, ends_at: datetime, now: datetime, *, is_seller: bool, is_staff: bool) -> None:
     """Deposits are taken from the moment a lot is published until it ends."""
     if is_seller or is_staff:
         raise DomainError(ErrorCode.BIDDER_NOT_ALLOWED)

@@ -78,8 +78,9 @@ class JournalEntry:
             raise DomainError(ErrorCode.LEDGER_UNBALANCED)
 
 
-def transfer(kind: EntryKind, source: Account, target: Account, amount: int, memo: str = "",
-             lot_id: int | None = None) -> JournalEntry:
+def transfer(
+    kind: EntryKind, source: Account, target: Account, amount: int, memo: str = "", lot_id: int | None = None
+) -> JournalEntry:
     require_positive(amount)
     return JournalEntry(kind, (Posting(source, -amount), Posting(target, amount)), memo, lot_id)
 
@@ -90,13 +91,20 @@ def top_up(user_id: int, amount: int) -> JournalEntry:
 
 
 def freeze_deposit(user_id: int, lot_id: int, amount: int) -> JournalEntry:
-    return transfer(EntryKind.DEPOSIT_FREEZE, available(user_id), frozen(user_id), amount,
-                    f"deposit for lot {lot_id}", lot_id)
+    return transfer(
+        EntryKind.DEPOSIT_FREEZE, available(user_id), frozen(user_id), amount, f"deposit for lot {lot_id}", lot_id
+    )
 
 
 def release_deposit(user_id: int, lot_id: int, amount: int) -> JournalEntry:
-    return transfer(EntryKind.DEPOSIT_RELEASE, frozen(user_id), available(user_id), amount,
-                    f"deposit released for lot {lot_id}", lot_id)
+    return transfer(
+        EntryKind.DEPOSIT_RELEASE,
+        frozen(user_id),
+        available(user_id),
+        amount,
+        f"deposit released for lot {lot_id}",
+        lot_id,
+    )
 
 
 def apply_entry(balances: Mapping[Account, int], entry: JournalEntry) -> dict[Account, int]:
