@@ -25,8 +25,21 @@ def running_server(env: dict[str, str]) -> Iterator[str]:
     port = free_port()
     full_env = {**os.environ, "PAIMAI_RUN_SCHEDULER": "false", **env}
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "paimai.adapters.http.app:app_from_environment", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--timeout-graceful-shutdown", "1"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "paimai.adapters.http.app:app_from_environment",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--timeout-graceful-shutdown",
+            "1",
+        ],
         env=full_env,
     )
     base = f"http://127.0.0.1:{port}"

@@ -32,8 +32,15 @@ def test_fifty_bidders_at_once_match_a_serial_replay(postgres_db: str) -> None:
     with container.transaction() as uow:
         staff = accounts.register(uow, "staff", PASSWORD, is_staff=True)
         seller = accounts.register(uow, "seller", PASSWORD, seller_kind="individual")
-        rules = LotRules(LotKind.COMMERCIAL, 100_000, 1_000, 10_000, now - timedelta(seconds=1),
-                         now + timedelta(hours=1), extension_seconds=0)
+        rules = LotRules(
+            LotKind.COMMERCIAL,
+            100_000,
+            1_000,
+            10_000,
+            now - timedelta(seconds=1),
+            now + timedelta(hours=1),
+            extension_seconds=0,
+        )
         lot = lots.create_lot(uow, seller, lots.LotDraft("汝窑天青釉盘", Category.ART, LotKind.COMMERCIAL, rules))
         lots.review_lot(uow, staff, lot.id, True, None)
         lot_id = lot.id
@@ -87,8 +94,11 @@ def test_fifty_bidders_at_once_match_a_serial_replay(postgres_db: str) -> None:
     with container.reading() as session:
         final = session.get(Lot, lot_id)
         assert final is not None
-        submitted = list(session.scalars(
-            select(Bid).where(Bid.lot_id == lot_id, Bid.kind != BidKind.PROXY.value).order_by(Bid.order_no)))
+        submitted = list(
+            session.scalars(
+                select(Bid).where(Bid.lot_id == lot_id, Bid.kind != BidKind.PROXY.value).order_by(Bid.order_no)
+            )
+        )
         # Every accepted request is stored exactly once.
         assert sorted(b.id for b in submitted) == sorted(accepted)
         public = list(session.scalars(select(Bid.seq).where(Bid.lot_id == lot_id, Bid.seq.is_not(None))))
@@ -102,9 +112,18 @@ def test_fifty_bidders_at_once_match_a_serial_replay(postgres_db: str) -> None:
         # Serial replay of the accepted submissions, in their committed order, from a fresh auction.
         fresh = lots.load_snapshot(session, final)
         snapshot = bidding.AuctionSnapshot(
-            lot_id=lot_id, status=fresh.status, seller_id=fresh.seller_id, rules=fresh.rules,
-            ends_at=final.scheduled_ends_at, extensions=0, seq=1, order_no=0, bid_count=0, submissions=(),
-            recorded_high={}, aliases=fresh.aliases,
+            lot_id=lot_id,
+            status=fresh.status,
+            seller_id=fresh.seller_id,
+            rules=fresh.rules,
+            ends_at=final.scheduled_ends_at,
+            extensions=0,
+            seq=1,
+            order_no=0,
+            bid_count=0,
+            submissions=(),
+            recorded_high={},
+            aliases=fresh.aliases,
         )
         standing = None
         for bid in submitted:

@@ -33,8 +33,9 @@ def login(base: str, username: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def watch(base: str, lot_id: int, last_event_id: int | None, out: queue.Queue[dict[str, Any]],
-          stop: threading.Event) -> None:
+def watch(
+    base: str, lot_id: int, last_event_id: int | None, out: queue.Queue[dict[str, Any]], stop: threading.Event
+) -> None:
     headers = {} if last_event_id is None else {"Last-Event-ID": str(last_event_id)}
     try:
         with httpx.stream("GET", f"{base}/api/v1/lots/{lot_id}/events", headers=headers, timeout=30) as response:
@@ -71,11 +72,19 @@ def test_bid_on_worker_two_reaches_watcher_on_worker_one(postgres_db: str, redis
     env = {"PAIMAI_DATABASE_URL": postgres_db, "PAIMAI_REDIS_URL": redis_url, "PAIMAI_SSE_KEEPALIVE_SECONDS": "120"}
     with running_server(env) as worker_one, running_server(env) as worker_two:
         staff, seller, alice = (login(worker_two, name) for name in ("staff", "seller", "alice"))
-        lot = httpx.post(f"{worker_two}/api/v1/lots", headers=seller, json={
-            "title": "翡翠手镯 jade bangle", "category": "jewellery", "start_price": 500_000, "increment": 10_000,
-            "deposit": 50_000, "starts_at": (now - timedelta(seconds=5)).isoformat(),
-            "ends_at": (now + timedelta(hours=1)).isoformat(),
-        }).json()
+        lot = httpx.post(
+            f"{worker_two}/api/v1/lots",
+            headers=seller,
+            json={
+                "title": "翡翠手镯 jade bangle",
+                "category": "jewellery",
+                "start_price": 500_000,
+                "increment": 10_000,
+                "deposit": 50_000,
+                "starts_at": (now - timedelta(seconds=5)).isoformat(),
+                "ends_at": (now + timedelta(hours=1)).isoformat(),
+            },
+        ).json()
         assert httpx.post(f"{worker_two}/api/v1/staff/lots/{lot['id']}/approve", headers=staff).status_code == 200
         httpx.post(f"{worker_two}/api/v1/me/wallet/top-up", headers=alice, json={"amount": 100_000})
         assert httpx.post(f"{worker_two}/api/v1/lots/{lot['id']}/deposit", headers=alice).status_code == 201

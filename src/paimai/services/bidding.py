@@ -105,5 +105,5 @@ def my_bids(session: Session, user_id: int, limit: int = 200) -> list[tuple[Bid,
             .where(Bid.bidder_id == user_id, Bid.seq.is_not(None))
             .order_by(Bid.id.desc())
             .limit(limit)
-        ).tuples()
+        )
     ]

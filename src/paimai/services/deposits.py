@@ -75,5 +75,5 @@ def my_deposits(session: Session, user_id: int) -> list[tuple[Deposit, Lot]]:
             .join(Lot, Lot.id == Deposit.lot_id)
             .where(Deposit.user_id == user_id)
             .order_by(Deposit.id.desc())
-        ).tuples()
+        )
     ]

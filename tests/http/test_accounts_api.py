@@ -1,0 +1,122 @@
+"""Accounts, sessions, CSRF, rate limits, seller review, wallet and idempotency over HTTP (both databases)."""
+
+from __future__ import annotations
+
+from conftest import PASSWORD, Api
+from paimai.domain import ledger
+
+
+def test_register_login_me_and_logout(api: Api) -> None:
+    created = api.client.post(
+        "/api/v1/auth/register", json={"username": "li_wei", "password": PASSWORD, "display_name": "李伟"}
+    )
+    assert created.status_code == 201
+    assert created.json()["roles"] == ["bidder"]
+    duplicate = api.client.post("/api/v1/auth/register", json={"username": "li_wei", "password": PASSWORD})
+    assert duplicate.status_code == 409
+    assert duplicate.json()["error"]["code"] == "USERNAME_TAKEN"
+    assert duplicate.json()["error"]["message_zh"]
+    short = api.client.post("/api/v1/auth/register", json={"username": "x", "password": "short"})
+    assert short.status_code == 422
+    assert short.json()["error"]["code"] == "VALIDATION_FAILED"
+
+    wrong = api.client.post("/api/v1/auth/login", json={"username": "li_wei", "password": "nope-nope"})
+    assert wrong.status_code == 401
+    assert wrong.json()["error"]["code"] == "INVALID_CREDENTIALS"
+    unknown = api.client.post("/api/v1/auth/login", json={"username": "ghost", "password": "nope-nope"})
+    assert unknown.json()["error"]["code"] == "INVALID_CREDENTIALS"
+
+    headers = api.login("li_wei")
+    me = api.client.get("/api/v1/me", headers=headers).json()
+    assert me["display_name"] == "李伟"
+    assert me["default_count"] == 0
+    assert api.client.post("/api/v1/auth/logout", headers=headers).status_code == 200
+    after = api.client.get("/api/v1/me", headers=headers)
+    assert after.status_code == 401
+    assert after.json()["error"]["code"] == "NOT_AUTHENTICATED"
+
+
+def test_login_is_rate_limited_per_account(api: Api) -> None:
+    api.user("target")
+    codes = [
+        api.client.post("/api/v1/auth/login", json={"username": "target", "password": "wrong-one"}).status_code
+        for _ in range(11)
+    ]
+    assert codes[:9] == [401] * 9  # api.user logged in once already
+    assert codes[-1] == 429
+    limited = api.client.post("/api/v1/auth/login", json={"username": "target", "password": PASSWORD})
+    assert limited.status_code == 429
+    assert limited.json()["error"]["code"] == "RATE_LIMITED"
+
+
+def test_cookie_session_needs_csrf_token_for_changes(api: Api) -> None:
+    api.user("cookie_user")
+    response = api.client.post("/api/v1/auth/login", json={"username": "cookie_user", "password": PASSWORD})
+    assert "paimai_session" in response.cookies
+    csrf = response.cookies["paimai_csrf"]
+    assert api.client.get("/api/v1/me").status_code == 200  # reading needs no token
+    refused = api.client.post("/api/v1/me/wallet/top-up", json={"amount": 100})
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "CSRF_FAILED"
+    assert api.client.get("/api/v1/me/wallet").json() == {"available": 0, "frozen": 0}
+    allowed = api.client.post("/api/v1/me/wallet/top-up", json={"amount": 100}, headers={"X-CSRF-Token": csrf})
+    assert allowed.status_code == 200
+    assert allowed.json()["available"] == 100
+
+
+def test_top_up_idempotency_and_ledger(api: Api) -> None:
+    headers = api.user("payer")
+    first = api.client.post(
+        "/api/v1/me/wallet/top-up", headers={**headers, "Idempotency-Key": "t-1"}, json={"amount": 50_000}
+    )
+    again = api.client.post(
+        "/api/v1/me/wallet/top-up", headers={**headers, "Idempotency-Key": "t-1"}, json={"amount": 50_000}
+    )
+    assert first.json() == again.json() == {"available": 50_000, "frozen": 0}
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    reused = api.client.post(
+        "/api/v1/me/wallet/top-up", headers={**headers, "Idempotency-Key": "t-1"}, json={"amount": 70_000}
+    )
+    assert reused.status_code == 422
+    assert reused.json()["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    for bad in (0, -5, 1.5, "100", 10**15):
+        response = api.client.post("/api/v1/me/wallet/top-up", headers=headers, json={"amount": bad})
+        assert response.status_code == 422, bad
+    assert api.wallet(headers) == {"available": 50_000, "frozen": 0}
+    lines = api.client.get("/api/v1/me/ledger", headers=headers).json()["items"]
+    assert [(line["kind"], line["account"], line["amount"]) for line in lines] == [("top_up", "available", 50_000)]
+
+    with api.container.reading() as session:
+        from paimai.services.ledger import sum_of_postings
+
+        totals = sum_of_postings(session)
+    assert sum(totals.values()) == 0
+    assert totals[ledger.SANDBOX.key] == -50_000
+
+
+def test_seller_application_and_staff_review(api: Api) -> None:
+    staff = api.user("staff", staff=True)
+    applicant = api.user("zhang")
+    bidder = api.user("other")
+    applied = api.client.post(
+        "/api/v1/me/seller-application",
+        headers=applicant,
+        json={"kind": "business", "name": "臻品珠宝", "description": "jade"},
+    )
+    assert applied.status_code == 201
+    twice = api.client.post(
+        "/api/v1/me/seller-application", headers=applicant, json={"kind": "business", "name": "again"}
+    )
+    assert twice.json()["error"]["code"] == "SELLER_APPLICATION_EXISTS"
+    assert api.client.get("/api/v1/staff/seller-applications", headers=bidder).status_code == 403
+    pending = api.client.get("/api/v1/staff/seller-applications", headers=staff).json()["items"]
+    assert [p["name"] for p in pending] == ["臻品珠宝"]
+    not_yet = api.client.post("/api/v1/lots", headers=applicant, json={})
+    assert not_yet.status_code == 422  # the body is checked before the role
+    approved = api.client.post(f"/api/v1/staff/seller-applications/{pending[0]['id']}/approve", headers=staff)
+    assert approved.json()["status"] == "approved"
+    again = api.client.post(f"/api/v1/staff/seller-applications/{pending[0]['id']}/approve", headers=staff)
+    assert again.json()["error"]["code"] == "SELLER_APPLICATION_NOT_PENDING"
+    me = api.client.get("/api/v1/me", headers=applicant).json()
+    assert "seller" in me["roles"]
+    assert me["seller_status"] == "approved"
