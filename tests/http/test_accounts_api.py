@@ -120,3 +120,27 @@ def test_seller_application_and_staff_review(api: Api) -> None:
     me = api.client.get("/api/v1/me", headers=applicant).json()
     assert "seller" in me["roles"]
     assert me["seller_status"] == "approved"
+
+
+def test_real_name_verification(api: Api) -> None:
+    headers = api.user("wang")
+    bad_checksum = api.client.post(
+        "/api/v1/me/real-name", headers=headers, json={"name": "王小明", "id_number": "110105194912310021"}
+    )
+    assert bad_checksum.status_code == 422
+    assert bad_checksum.json()["error"]["code"] == "REAL_NAME_INVALID"
+    bad_date = api.client.post(
+        "/api/v1/me/real-name", headers=headers, json={"name": "王小明", "id_number": "110105194913310021"}
+    )
+    assert bad_date.json()["error"]["code"] == "REAL_NAME_INVALID"
+    assert api.client.get("/api/v1/me", headers=headers).json()["real_name_verified"] is False
+    ok = api.client.post(
+        "/api/v1/me/real-name", headers=headers, json={"name": "王小明", "id_number": "11010519491231002x"}
+    )
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["real_name_verified"] is True
+    assert ok.json()["id_number_masked"] == "110*************2X"
+    again = api.client.post(
+        "/api/v1/me/real-name", headers=headers, json={"name": "王小明", "id_number": "11010519491231002X"}
+    )
+    assert again.status_code == 409

@@ -47,6 +47,9 @@ class User(Base):
     seller_status: Mapped[str] = mapped_column(String(16), default="none")
     seller_kind: Mapped[str | None] = mapped_column(String(16))
     default_count: Mapped[int] = mapped_column(Integer, default=0)
+    real_name: Mapped[str | None] = mapped_column(String(64))
+    id_number_masked: Mapped[str | None] = mapped_column(String(32))
+    real_name_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import ledger
 from ..domain.errors import DomainError, ErrorCode
+from ..domain.identity import verify_identity
 from ..persistence.models import AuthToken, SellerApplication, User
 from .ledger import ensure_accounts
 from .uow import UnitOfWork
@@ -22,6 +24,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("paimai-no-such-user")
 
 SELLER_KINDS = ("individual", "business", "court")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def hash_token(token: str) -> str:
@@ -151,3 +154,16 @@ def list_applications(session: Session, status: str | None) -> list[SellerApplic
     if status:
         query = query.where(SellerApplication.status == status)
     return list(session.scalars(query))
+
+
+def verify_real_name(uow: UnitOfWork, user_id: int, name: str, id_number: str) -> User:
+    """实名认证: keep the name and a masked ID number, never the full number."""
+    user = uow.session.get(User, user_id, with_for_update=True)
+    assert user is not None
+    if user.real_name_verified_at is not None:
+        raise DomainError(ErrorCode.REAL_NAME_ALREADY_VERIFIED)
+    identity = verify_identity(name, id_number, uow.now.astimezone(SHANGHAI).date())
+    user.real_name = identity.name
+    user.id_number_masked = identity.masked_id
+    user.real_name_verified_at = uow.now
+    return user

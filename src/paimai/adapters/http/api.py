@@ -20,6 +20,7 @@ from .schemas import (
     DecisionIn,
     LoginIn,
     LotIn,
+    RealNameIn,
     RegisterIn,
     SellerApplicationIn,
     TopUpIn,
@@ -79,6 +80,13 @@ def logout(request: Request, user: UserDep, container: ContainerDep) -> JSONResp
 @router.get("/me", tags=["me"])
 def me(user: UserDep) -> dict[str, Any]:
     return user_json(user)
+
+
+@router.post("/me/real-name", tags=["me"])
+def verify_real_name(body: RealNameIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    """实名认证: required before bidding on judicial lots."""
+    with container.transaction() as uow:
+        return user_json(accounts.verify_real_name(uow, user.id, body.name, body.id_number))
 
 
 @router.get("/me/wallet", tags=["me"])

@@ -27,6 +27,11 @@ class LoginIn(Strict):
     password: str = Field(min_length=1, max_length=128)
 
 
+class RealNameIn(Strict):
+    name: str = Field(min_length=2, max_length=40)
+    id_number: str = Field(min_length=18, max_length=18)
+
+
 class TopUpIn(Strict):
     amount: int = Field(gt=0, le=MAX_AMOUNT_FEN, strict=True)
 

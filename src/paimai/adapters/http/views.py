@@ -20,7 +20,9 @@ def user_json(user: User) -> dict[str, Any]:
         "roles": accounts.roles(user),
         "seller_status": user.seller_status,
         "seller_kind": user.seller_kind,
-        "real_name_verified": False,
+        "real_name_verified": user.real_name_verified_at is not None,
+        "real_name": user.real_name,
+        "id_number_masked": user.id_number_masked,
         "default_count": user.default_count,
     }
 
