@@ -61,7 +61,8 @@ def compute_standing(submissions: Sequence[Submission], rules: LotRules) -> Stan
 
     Leader: the highest maximum; at equal maximums the one that reached it earlier.
     Price: the leader's own highest bid, raised to (runner-up's maximum + increment) capped at the
-    leader's maximum — the least the leader needs to lead.
+    leader's maximum — the least the leader needs to lead. A max raise made while leading counts for
+    later competitors only.
     """
     lines: dict[int, BidderLine] = {}
     for sub in sorted(submissions, key=lambda s: s.order_no):
@@ -85,7 +86,14 @@ def compute_standing(submissions: Sequence[Submission], rules: LotRules) -> Stan
         price = own
     else:
         runner_up = ranked[1]
-        price = max(own, min(runner_up.max_amount + rules.increment, leader.max_amount))
+        # A maximum the leader raised while already leading (a private max raise after the runner-up
+        # reached theirs) answers no competitor, so it must not lift the visible price (RULES §4 trap).
+        cap = max(
+            sub.max_amount
+            for sub in submissions
+            if sub.bidder_id == leader.bidder_id and (sub.amount is not None or sub.order_no < runner_up.reached_at)
+        )
+        price = max(own, min(runner_up.max_amount + rules.increment, cap))
     return Standing(price, leader.bidder_id, leader.max_amount, lines)
 
 
