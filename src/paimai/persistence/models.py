@@ -199,6 +199,24 @@ class Bid(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class Withdrawal(Base):
+    """One 撤回出价 or 撤回竞拍: counts against the bidder's daily quota and records the fee charged."""
+
+    __tablename__ = "withdrawals"
+    __table_args__ = (
+        Index("ix_withdrawals_user_id_created_at", "user_id", "created_at"),
+        CheckConstraint("fee >= 0", name="fee_non_negative"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # "bid" (撤回出价) or "auction" (撤回竞拍)
+    fee: Mapped[int] = mapped_column(BigInteger)
+    bid_seqs: Mapped[str] = mapped_column(Text)  # the public record rows withdrawn, comma-separated
+    seq: Mapped[int] = mapped_column(BigInteger)  # the lot event that announced it
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class LotEventRow(Base):
     """The outbox and the hash-chained public record of a lot, in one table."""
 
