@@ -10,6 +10,8 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
+import paimai.persistence.types
+
 
 # revision identifiers, used by Alembic.
 revision: str = '8c639ac3d6ce'
