@@ -9,6 +9,8 @@ from typing import Sequence, Union
 
 from alembic import op
 import sqlalchemy as sa
+
+import paimai.persistence.types  # noqa: F401 - autogenerate writes UTCDateTime columns with this path
 ${imports if imports else ""}
 
 # revision identifiers, used by Alembic.
