@@ -65,16 +65,23 @@ def demo(
     lots: Annotated[int, typer.Option(min=7, max=200, help="how many lots")] = 30,
     password: Annotated[str, typer.Option(help="password of every demo account")] = "paimai-demo",
 ) -> None:
-    """Seed demo data: staff, two sellers, bidders with wallets, lots in every category and state."""
+    """Seed demo data: staff, two sellers, bidders with wallets, lots in every category and state. Safe to run
+    again: it adds nothing, or only fresh live lots once the earlier ones have ended."""
     from ...bootstrap import Container
     from ...persistence.migrate import upgrade
-    from .demo import seed
+    from .demo import DemoConflict, seed
 
+    if len(password) < 8:
+        typer.secho("password must have at least 8 characters / 密码至少 8 位", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
     settings = _settings()
     upgrade(settings.effective_database_url)
     container = Container(settings)
     try:
         summary = seed(container, lot_count=lots, password=password)
+    except DemoConflict as error:
+        typer.secho(f"DEMO_CONFLICT: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
     finally:
         container.dispose()
     typer.echo(summary)
@@ -107,7 +114,11 @@ def user_create(
             user = accounts.register(uow, username, password, display_name, is_staff=staff, seller_kind=kind)
             typer.echo(f"created user {user.id} {user.username} roles={','.join(accounts.roles(user))}")
     except DomainError as error:
-        typer.secho(f"{error.code.name}: {error.message} / {error.message_zh}", fg=typer.colors.RED, err=True)
+        typer.secho(
+            f"{error.code.name}: {error.message} / {error.message_zh} (username {username!r})",
+            fg=typer.colors.RED,
+            err=True,
+        )
         raise typer.Exit(1) from None
     finally:
         container.dispose()
@@ -115,19 +126,25 @@ def user_create(
 
 @clock_app.command("advance")
 def clock_advance(seconds: Annotated[int, typer.Argument(min=1, help="seconds to move forward")]) -> None:
-    """Move the simulated clock forward and run all work that became due."""
+    """Move the simulated clock forward and run all work that became due (start and close lots)."""
     from ...bootstrap import Container
     from ...clock import SimulatedClock
+    from ...persistence.migrate import upgrade
 
     settings = _settings()
+    if settings.clock != "simulated":
+        typer.secho(
+            "CLOCK_NOT_SIMULATED: the platform runs on the system clock; set PAIMAI_CLOCK=simulated "
+            "(refused when PAIMAI_ENV=production) / 当前为系统时钟，只有模拟时钟（PAIMAI_CLOCK=simulated）可以拨快",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        raise typer.Exit(1)
+    upgrade(settings.effective_database_url)
     container = Container(settings)
     try:
         clock = container.clock
-        if not isinstance(clock, SimulatedClock):
-            typer.secho(
-                "CLOCK_NOT_SIMULATED: set PAIMAI_CLOCK=simulated / 当前时钟不是模拟时钟", fg=typer.colors.RED, err=True
-            )
-            raise typer.Exit(1)
+        assert isinstance(clock, SimulatedClock)
         with container.transaction() as uow:
             clock.advance(uow.session, seconds)
         changed = container.run_due_work()
@@ -138,12 +155,19 @@ def clock_advance(seconds: Annotated[int, typer.Argument(min=1, help="seconds to
 
 @clock_app.command("show")
 def clock_show() -> None:
-    """Print the platform time."""
+    """Print the platform time (and the simulated clock's offset)."""
     from ...bootstrap import Container
+    from ...clock import SimulatedClock
+    from ...persistence.migrate import upgrade
 
-    container = Container(_settings())
+    settings = _settings()
+    if settings.clock == "simulated":
+        upgrade(settings.effective_database_url)
+    container = Container(settings)
     try:
-        typer.echo(container.now().isoformat())
+        clock = container.clock
+        offset = f" (simulated, +{clock.offset()} s)" if isinstance(clock, SimulatedClock) else " (system)"
+        typer.echo(container.now().isoformat() + offset)
     finally:
         container.dispose()
 
