@@ -92,6 +92,83 @@ class ErrorCode(Enum):
         "请求与当前状态冲突，请重试。",
     )
     CLOCK_NOT_SIMULATED = (ErrorKind.CONFLICT, "The clock is not simulated.", "当前时钟不是模拟时钟。")
+    WITHDRAWAL_NOT_ALLOWED = (
+        ErrorKind.CONFLICT,
+        "Bids on this lot cannot be withdrawn (judicial lots and lots that switched withdrawal off).",
+        "此拍品不允许撤回出价（司法拍卖或已关闭撤回功能的拍品）。",
+    )
+    WITHDRAWAL_CONFIRMATION_REQUIRED = (
+        ErrorKind.INVALID,
+        "Confirm the withdrawal explicitly (confirm: true) after reading the preview.",
+        "请在查看撤回详情后明确确认（confirm: true）。",
+    )
+    BID_NOT_FOUND = (ErrorKind.NOT_FOUND, "No such bid on this lot.", "该拍品没有这条出价。")
+    BID_NOT_YOURS = (ErrorKind.FORBIDDEN, "This bid is not yours.", "这不是您的出价。")
+    BID_ALREADY_WITHDRAWN = (ErrorKind.CONFLICT, "This bid is no longer active.", "该出价已撤回或已失效。")
+    BID_NOT_LATEST = (
+        ErrorKind.CONFLICT,
+        "Only your latest active bid can be withdrawn.",
+        "只能撤回您最近一次有效的出价。",
+    )
+    NOTHING_TO_WITHDRAW = (
+        ErrorKind.CONFLICT,
+        "You have no active bid or deposit on this lot.",
+        "您在此拍品上没有有效出价或保证金。",
+    )
+    WITHDRAWAL_QUOTA_EXCEEDED = (
+        ErrorKind.RATE_LIMITED,
+        "You have used today's withdrawals; the quota resets at midnight Beijing time.",
+        "今日撤回次数已用完，北京时间零点后恢复。",
+    )
+    WITHDRAWAL_FEE_NOT_COVERED = (
+        ErrorKind.CONFLICT,
+        "Your frozen deposit on this lot does not cover the withdrawal fee.",
+        "您在此拍品冻结的保证金不足以支付撤回费用。",
+    )
+    # orders after the sale (RULES §6)
+    ORDER_NOT_FOUND = (ErrorKind.NOT_FOUND, "No such order.", "订单不存在。")
+    ORDER_TRANSITION_NOT_ALLOWED = (
+        ErrorKind.CONFLICT,
+        "The order cannot do that in its current state.",
+        "订单当前状态不允许此操作。",
+    )
+    NOT_ORDER_BUYER = (ErrorKind.FORBIDDEN, "Only the order's buyer may do this.", "仅限该订单的买家操作。")
+    NOT_ORDER_SELLER = (ErrorKind.FORBIDDEN, "Only the order's seller may do this.", "仅限该订单的卖家操作。")
+    PAYMENT_DEADLINE_PASSED = (ErrorKind.CONFLICT, "The payment deadline has passed.", "付款期限已过。")
+    PAYMENT_DEADLINE_NOT_REACHED = (ErrorKind.CONFLICT, "The payment deadline has not passed yet.", "付款期限尚未届满。")
+    ORDER_NOT_DUE = (ErrorKind.CONFLICT, "This step is not due yet.", "该操作尚未到期。")
+    CLOSE_REQUEST_ALREADY_MADE = (
+        ErrorKind.CONFLICT,
+        "You have already asked to close this order; contact customer service.",
+        "您已申请过协商关闭此订单，请联系客服。",
+    )
+    REFUND_REASON_NOT_APPLICABLE = (
+        ErrorKind.CONFLICT,
+        "That refund reason does not apply to an order in this state.",
+        "该退款原因不适用于订单当前状态。",
+    )
+    JUDICIAL_SALE_BINDING = (
+        ErrorKind.CONFLICT,
+        "A judicial sale is binding and sold as is; this is not available.",
+        "司法拍卖成交即具约束力且按现状拍卖，不支持此操作。",
+    )
+    SHIPPING_INFO_INVALID = (
+        ErrorKind.INVALID,
+        "Give a carrier and a tracking number (4–40 letters, digits or dashes).",
+        "请填写物流公司和运单号（4–40位字母、数字或短横线）。",
+    )
+    SHIPPING_PERIOD_OVER = (ErrorKind.CONFLICT, "The shipping period is over.", "发货期限已过。")
+    SECOND_CHANCE_NOT_AVAILABLE = (
+        ErrorKind.CONFLICT,
+        "A second-chance offer is only possible after the buyer's default, with no open order or offer on the lot.",
+        "仅在买家违约后、且该拍品没有进行中的订单或报价时，才能发出二次购买机会。",
+    )
+    NO_RUNNER_UP = (ErrorKind.CONFLICT, "There is no other bidder to offer the lot to.", "没有可以提供二次购买机会的其他竞买人。")
+    OFFER_NOT_FOUND = (ErrorKind.NOT_FOUND, "No such offer.", "该报价不存在。")
+    OFFER_NOT_PENDING = (ErrorKind.CONFLICT, "This offer is no longer open.", "该报价已失效。")
+    OFFER_EXPIRED = (ErrorKind.CONFLICT, "This offer has expired.", "该报价已过期。")
+    NOT_OFFER_RECIPIENT = (ErrorKind.FORBIDDEN, "This offer was made to someone else.", "该报价不是发给您的。")
+    NOTIFICATION_NOT_FOUND = (ErrorKind.NOT_FOUND, "No such notification.", "该通知不存在。")
 
     @property
     def kind(self) -> ErrorKind:

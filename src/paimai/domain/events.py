@@ -60,3 +60,16 @@ class LotClosed(LotEvent):
 @dataclass(frozen=True)
 class LotCancelled(LotEvent):
     reason: str
+
+
+@dataclass(frozen=True)
+class BidWithdrawn(LotEvent):
+    """撤回出价 / 撤回竞拍: the rows marked withdrawn (and proxy answers voided), and the new standing."""
+
+    alias: str
+    scope: str  # "bid" or "auction"
+    withdrawn_seqs: tuple[int, ...]
+    voided_seqs: tuple[int, ...]
+    current_price: int | None
+    leader_alias: str | None
+    bid_count: int

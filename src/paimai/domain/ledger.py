@@ -19,6 +19,8 @@ class Bucket(Enum):
     AVAILABLE = "available"
     FROZEN = "frozen"
     SANDBOX = "sandbox"  # the outside world's sandbox payment channel
+    ESCROW = "escrow"  # 担保交易: an order's price between payment and payout
+    REVENUE = "revenue"  # the platform's commission
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,12 @@ class EntryKind(Enum):
     TOP_UP = "top_up"
     DEPOSIT_FREEZE = "deposit_freeze"
     DEPOSIT_RELEASE = "deposit_release"
+    WITHDRAWAL_FEE = "withdrawal_fee"
+    ORDER_PAYMENT = "order_payment"  # the price into escrow: wallet balance + applied deposit
+    ESCROW_RELEASE = "escrow_release"  # escrow to the seller, less the commission
+    PENALTY = "penalty"  # 违约金: the deposit to the seller on a default
+    REFUND = "refund"  # escrow back to the buyer (less the penalty for the buyer's own reasons)
+    COMPENSATION = "compensation"  # a seller who refuses to sell pays the buyer a sum equal to the deposit
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,18 @@ def release_deposit(user_id: int, lot_id: int, amount: int) -> JournalEntry:
         available(user_id),
         amount,
         f"deposit released for lot {lot_id}",
+        lot_id,
+    )
+
+
+def withdrawal_fee(user_id: int, seller_id: int, lot_id: int, amount: int) -> JournalEntry:
+    """撤回费用: taken from the bidder's frozen deposit on the lot, paid to the seller (RULES §5)."""
+    return transfer(
+        EntryKind.WITHDRAWAL_FEE,
+        frozen(user_id),
+        available(seller_id),
+        amount,
+        f"withdrawal fee for lot {lot_id}",
         lot_id,
     )
 

@@ -26,8 +26,10 @@ class PlacedBid:
 
 
 def _bidder_standing(session: Session, lot: Lot, user: User) -> BidderStanding:
+    deposit = frozen_deposit(session, lot.id, user.id)
     return BidderStanding(
-        has_deposit=frozen_deposit(session, lot.id, user.id) is not None,
+        # A withdrawal fee taken from the deposit leaves it short: it must be made whole to bid again.
+        has_deposit=deposit is not None and deposit.amount >= lot.deposit,
         is_staff=user.is_staff,
     )
 

@@ -29,11 +29,16 @@ def pay_deposit(uow: UnitOfWork, user: User, lot_id: int) -> tuple[Deposit, bool
     """Freeze the lot's deposit; paying again for the same lot is a no-op. Returns (deposit, created)."""
     lot = get_lot(uow.session, lot_id, lock=True)
     existing = frozen_deposit(uow.session, lot.id, user.id)
-    if existing is not None:
+    if existing is not None and existing.amount >= lot.deposit:
         return existing, False
     rules.may_pay_deposit(
         LotStatus(lot.status), lot.ends_at, uow.now, is_seller=lot.seller_id == user.id, is_staff=user.is_staff
     )
+    if existing is not None:  # a withdrawal fee was taken from it: freeze the shortfall
+        post(uow, ledger.freeze_deposit(user.id, lot.id, lot.deposit - existing.amount))
+        existing.amount = lot.deposit
+        uow.session.flush()
+        return existing, True
     if lot.deposit > 0:
         post(uow, ledger.freeze_deposit(user.id, lot.id, lot.deposit))
     deposit = Deposit(

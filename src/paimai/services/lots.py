@@ -197,7 +197,7 @@ def load_snapshot(session: Session, lot: Lot) -> AuctionSnapshot:
 
 
 def bid_record(session: Session, lot: Lot) -> list[dict[str, Any]]:
-    """The public bid record (拍卖记录), newest first, with each row's status."""
+    """The public bid record (拍卖记录), newest first: leading, outbid, withdrawn (已撤回) or void (已失效)."""
     aliases = aliases_of(session, lot.id)
     rows = list(session.scalars(select(Bid).where(Bid.lot_id == lot.id, Bid.seq.is_not(None)).order_by(Bid.seq.desc())))
     leading_seq = None
@@ -214,7 +214,7 @@ def bid_record(session: Session, lot: Lot) -> list[dict[str, Any]]:
             "alias": aliases.get(row.bidder_id, "????"),
             "amount": row.amount,
             "is_proxy": row.kind == BidKind.PROXY.value,
-            "status": "withdrawn" if row.status == "withdrawn" else ("leading" if row.seq == leading_seq else "outbid"),
+            "status": row.status if row.status != "active" else ("leading" if row.seq == leading_seq else "outbid"),
             "created_at": row.created_at,
         }
         for row in rows

@@ -146,8 +146,8 @@ def my_bids(user: UserDep, container: ContainerDep) -> dict[str, Any]:
                     "seq": bid.seq,
                     "amount": bid.amount,
                     "is_proxy": bid.kind == "proxy",
-                    "status": "withdrawn"
-                    if bid.status == "withdrawn"
+                    "status": bid.status
+                    if bid.status != "active"
                     else ("leading" if lot.leader_id == user.id and bid.amount == lot.current_price else "outbid"),
                     "won": lot.winner_id == user.id,
                     "created_at": bid.created_at,

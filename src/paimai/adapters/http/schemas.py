@@ -76,3 +76,9 @@ class ClockAdvanceIn(Strict):
 
 def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+class WithdrawIn(Strict):
+    """撤回: nothing changes unless the bidder confirms explicitly, after seeing the preview."""
+
+    confirm: bool = Field(strict=True)
