@@ -929,9 +929,7 @@ def seed(container: Container, lot_count: int = 30, password: str = "paimai-demo
     try:
         with session.begin():
             _lock_demo(session)
-            existing = dict(
-                session.execute(select(User.username, User.id).where(User.username.in_(DEMO_USERS))).tuples().all()
-            )
+            existing = dict(session.execute(select(User.username, User.id).where(User.username.in_(DEMO_USERS))).all())
             if not existing:
                 seeder = Seeder(container, password, now, SEED)
                 seeder.plan_accounts()
@@ -986,10 +984,8 @@ def _check_demo_accounts(session: Session, existing: dict[str, int]) -> None:
 def summary(container: Container, password: str) -> str:
     """What the database holds now, for the person who ran `paimai demo`."""
     with container.reading() as session:
-        by_status = Counter(dict(session.execute(select(Lot.status, func.count()).group_by(Lot.status)).tuples().all()))
-        by_category = Counter(
-            dict(session.execute(select(Lot.category, func.count()).group_by(Lot.category)).tuples().all())
-        )
+        by_status = Counter(dict(session.execute(select(Lot.status, func.count()).group_by(Lot.status)).all()))
+        by_category = Counter(dict(session.execute(select(Lot.category, func.count()).group_by(Lot.category)).all()))
         bids = session.scalar(select(func.count()).select_from(Bid).where(Bid.seq.is_not(None))) or 0
         proxies = session.scalar(select(func.count()).select_from(Bid).where(Bid.kind == "proxy")) or 0
         extended = session.scalar(select(func.count()).select_from(Lot).where(Lot.extensions > 0)) or 0

@@ -1,0 +1,451 @@
+"""The `paimai` command through Typer's CliRunner: migrate, demo (SQLite and PostgreSQL), user create, clock.
+
+Each test runs on a database of its own. The demo is seeded once per worker into a SQLite template
+(a few seconds) and copied for each test that needs it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, func, inspect, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner, Result
+
+from conftest import POSTGRES_URL, service_missing, worker_name
+from paimai.adapters.cli.demo import BIDDERS, DEMO_USERS, LIVE_SCENARIOS, SELLERS
+from paimai.adapters.cli.main import app
+from paimai.persistence.db import normalise_url
+from paimai.persistence.migrate import upgrade
+from paimai.persistence.models import Bid, Deposit, JournalEntryRow, LedgerAccount, Lot, PostingRow, User
+from paimai.services import accounts, record
+from paimai.services import ledger as ledger_service
+from paimai.services.uow import UnitOfWork
+
+pytestmark = pytest.mark.xdist_group("cli")
+
+ENV_KEYS = ("PAIMAI_DATABASE_URL", "PAIMAI_CLOCK", "PAIMAI_ENV", "PAIMAI_REDIS_URL", "PAIMAI_DATA_DIR")
+
+# `paimai demo` with its default 30 lots (see SCENARIOS in demo.py)
+EXPECTED_STATUSES = {
+    "live": 10,
+    "sold": 7,
+    "scheduled": 4,
+    "unsold": 4,
+    "cancelled": 2,
+    "pending_review": 2,
+    "rejected": 1,
+}
+EXPECTED_CATEGORIES = {
+    "art": 5,
+    "collectibles": 5,
+    "luxury": 4,
+    "jewellery": 4,
+    "real_estate": 4,
+    "vehicles": 4,
+    "other": 4,
+}
+
+
+def paimai(*args: str, url: str, clock: str = "system") -> Result:
+    """Run `paimai ARGS` in-process with this database and clock, and nothing else from the environment."""
+    env: dict[str, str | None] = dict.fromkeys(ENV_KEYS)
+    env.update({"PAIMAI_DATABASE_URL": url, "PAIMAI_CLOCK": clock})
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def ok(result: Result) -> str:
+    assert result.exit_code == 0, f"exit {result.exit_code}\n{result.output}\n{result.exception!r}"
+    return result.output
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+EngineFor = Callable[[str], Engine]
+
+
+@pytest.fixture
+def engine_for() -> Iterator[EngineFor]:
+    """Engines onto the databases the commands wrote, disposed after the test."""
+    made: list[Engine] = []
+
+    def of(url: str) -> Engine:
+        made.append(create_engine(normalise_url(url)))
+        return made[-1]
+
+    yield of
+    for engine in made:
+        engine.dispose()
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            table: int(conn.scalar(text(f"SELECT count(*) FROM {table}")) or 0)
+            for table in ("users", "lots", "bids", "deposits", "journal_entries", "postings", "lot_events")
+        }
+
+
+# ---- the ledger and the record after a demo ---------------------------------------------------------
+
+
+def check_books(engine: Engine) -> None:
+    """Every journal entry sums to zero; every balance is the sum of its postings; no user account is
+    negative; each wallet's frozen part is exactly its frozen deposits; every lot's record verifies."""
+    with engine.connect() as conn:
+        unbalanced = conn.execute(
+            select(PostingRow.entry_id, func.sum(PostingRow.amount))
+            .group_by(PostingRow.entry_id)
+            .having(func.sum(PostingRow.amount) != 0)
+        ).all()
+        assert unbalanced == []
+        lonely = conn.scalar(
+            select(func.count())
+            .select_from(JournalEntryRow)
+            .where(~select(PostingRow.id).where(PostingRow.entry_id == JournalEntryRow.id).exists())
+        )
+        assert lonely == 0
+    with Session(engine) as session:
+        sums = ledger_service.sum_of_postings(session)
+        balances = dict(session.execute(select(LedgerAccount.key, LedgerAccount.balance)).all())
+        assert {key: balance for key, balance in balances.items() if balance or key in sums} == sums
+        assert all(balance >= 0 for key, balance in balances.items() if key.startswith("user:"))
+        frozen_deposits = Counter[int]()
+        for user_id, amount in session.execute(
+            select(Deposit.user_id, Deposit.amount).where(Deposit.status == "frozen")
+        ):
+            frozen_deposits[user_id] += amount
+        for user_id in session.scalars(select(User.id)):
+            assert ledger_service.wallet(session, user_id)["frozen"] == frozen_deposits[user_id]
+        for lot_id in session.scalars(select(Lot.id)):
+            chain = record.entries(session, lot_id)
+            assert record.verify(chain), f"lot {lot_id}: the record does not verify"
+
+
+def check_demo(engine: Engine, *, seeded_by: datetime) -> None:
+    """What `paimai demo` promises, on a database it has just seeded at `seeded_by` (or a little before)."""
+    with Session(engine) as session:
+        statuses = Counter(dict(session.execute(select(Lot.status, func.count()).group_by(Lot.status)).all()))
+        categories = Counter(dict(session.execute(select(Lot.category, func.count()).group_by(Lot.category)).all()))
+        assert dict(statuses) == EXPECTED_STATUSES
+        assert dict(categories) == EXPECTED_CATEGORIES
+        users = {user.username: user for user in session.scalars(select(User))}
+        assert set(users) == set(DEMO_USERS)
+        assert accounts.roles(users["staff"]) == ["bidder", "staff"]
+        assert all(users[name].seller_status == "approved" for name in SELLERS)
+        assert all(users[name].seller_status == "none" and not users[name].is_staff for name in BIDDERS)
+        for name in BIDDERS:
+            wallet = ledger_service.wallet(session, users[name].id)
+            assert wallet["available"] > 0, name
+        # sellers never bid; the seller of a lot never holds a deposit on it
+        seller_ids = {users[name].id for name in SELLERS}
+        assert session.scalar(select(func.count()).select_from(Bid).where(Bid.bidder_id.in_(seller_ids))) == 0
+
+        lots = list(session.scalars(select(Lot)))
+        live = [lot for lot in lots if lot.status == "live"]
+        assert all(lot.ends_at > seeded_by for lot in live), "a live lot has already ended"
+        assert sum(1 for lot in live if lot.bid_count > 0) >= 5
+        assert any(lot.ends_at - seeded_by < timedelta(minutes=5) for lot in live), "no lot closes soon"
+        assert any(lot.extensions >= 2 for lot in lots), "no lot was extended twice"
+        assert any(lot.extensions > 0 for lot in live), "no live lot shows an extension"
+        proxies = session.scalar(select(func.count()).select_from(Bid).where(Bid.kind == "proxy"))
+        assert proxies and proxies >= 10
+        raises = session.scalar(select(func.count()).select_from(Bid).where(Bid.kind == "max_raise"))
+        assert raises and raises >= 1
+
+        for lot in lots:
+            frozen = list(
+                session.scalars(select(Deposit.user_id).where(Deposit.lot_id == lot.id, Deposit.status == "frozen"))
+            )
+            if lot.status == "sold":
+                assert lot.winner_id is not None and lot.final_price is not None
+                assert frozen == [lot.winner_id], f"sold lot {lot.id}: only the winner's deposit stays frozen"
+                if lot.reserve_price is not None:
+                    assert lot.final_price >= lot.reserve_price
+            elif lot.status in ("unsold", "cancelled"):
+                assert frozen == [], f"{lot.status} lot {lot.id} still holds deposits"
+                assert lot.winner_id is None
+            if lot.status == "cancelled":
+                assert session.scalar(select(func.count()).select_from(Deposit).where(Deposit.lot_id == lot.id))
+                assert lot.review_note
+            if lot.status in ("pending_review", "rejected"):
+                assert lot.bid_count == 0
+            if lot.status == "rejected":
+                assert lot.review_note
+        unsold_reserve = [lot for lot in lots if lot.status == "unsold" and lot.bid_count > 0]
+        assert unsold_reserve and all(lot.reserve_price is not None for lot in unsold_reserve)
+    check_books(engine)
+
+
+# ---- a demo seeded once per worker --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seeded:
+    path: Path
+    output: str
+    finished: datetime
+
+
+@pytest.fixture(scope="module")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
+    """`paimai demo` on a fresh SQLite file with the simulated clock (so tests can move time on copies)."""
+    path = tmp_path_factory.mktemp("cli-demo") / "demo.db"
+    output = ok(paimai("demo", url=sqlite_url(path), clock="simulated"))
+    return Seeded(path, output, datetime.now().astimezone())
+
+
+@pytest.fixture
+def seeded(seeded_template: Seeded, tmp_path: Path) -> str:
+    path = tmp_path / "demo.db"
+    shutil.copy(seeded_template.path, path)
+    return sqlite_url(path)
+
+
+# ---- migrate ------------------------------------------------------------------------------------------
+
+
+def test_migrate_creates_the_schema_and_is_repeatable(tmp_path: Path, engine_for: EngineFor) -> None:
+    url = sqlite_url(tmp_path / "sub" / "fresh.db")
+    output = ok(paimai("migrate", url=url))
+    assert "migrated" in output and "fresh.db" in output
+    ok(paimai("migrate", url=url))
+    tables = set(inspect(engine_for(url)).get_table_names())
+    assert {"users", "lots", "bids", "deposits", "journal_entries", "postings", "alembic_version"} <= tables
+
+
+def test_a_bad_configuration_is_reported_not_raised(tmp_path: Path) -> None:
+    env: dict[str, str | None] = dict.fromkeys(ENV_KEYS)
+    env.update({"PAIMAI_DATABASE_URL": sqlite_url(tmp_path / "x.db"), "PAIMAI_ENV": "production"})
+    result = CliRunner().invoke(app, ["migrate"], env=env)
+    assert result.exit_code == 2
+    assert "PAIMAI_SECRET_KEY" in result.output
+
+
+# ---- demo on SQLite -----------------------------------------------------------------------------------
+
+
+def test_demo_seeds_every_state_and_category_and_the_books_balance(
+    seeded_template: Seeded, seeded: str, engine_for: EngineFor
+) -> None:
+    assert "demo data created" in seeded_template.output
+    assert "live 10" in seeded_template.output and "paimai-demo" in seeded_template.output
+    check_demo(engine_for(seeded), seeded_by=seeded_template.finished)
+
+
+def test_demo_accounts_log_in_with_the_demo_password(seeded: str, engine_for: EngineFor) -> None:
+    from paimai.bootstrap import Container
+    from paimai.config import Settings
+
+    container = Container(Settings(database_url=seeded, run_scheduler=False))
+    try:
+        for username in ("staff", "seller1", "bidder5"):
+            with container.transaction() as uow:
+                user, token = accounts.login(uow, username, "paimai-demo", ttl_hours=1)
+                assert user.username == username and token
+    finally:
+        container.dispose()
+
+
+def test_a_second_demo_run_changes_nothing(seeded: str, engine_for: EngineFor) -> None:
+    before = counts(engine_for(seeded))
+    output = ok(paimai("demo", url=seeded, clock="simulated"))
+    assert "already present" in output and "nothing added" in output
+    assert counts(engine_for(seeded)) == before
+
+
+def test_live_lots_close_through_the_scheduler_and_a_later_demo_adds_live_lots(
+    seeded: str, engine_for: EngineFor
+) -> None:
+    engine = engine_for(seeded)
+    with engine.connect() as conn:
+        live = set(conn.scalars(select(Lot.id).where(Lot.status == "live")))
+    output = ok(paimai("clock", "advance", str(6 * 24 * 3600), url=seeded, clock="simulated"))
+    assert "lot(s) started or closed" in output
+    with engine.connect() as conn:
+        after = dict(conn.execute(select(Lot.id, Lot.status).where(Lot.id.in_(live))).all())
+        assert set(after.values()) <= {"sold", "unsold"}, after
+        assert conn.scalar(select(func.count()).select_from(Lot).where(Lot.status == "scheduled")) == 0
+    check_books(engine)
+
+    before = counts(engine)
+    output = ok(paimai("demo", url=seeded, clock="simulated"))
+    assert f"{len(LIVE_SCENARIOS)} live lots were added" in output
+    with engine.connect() as conn:
+        assert counts(engine)["lots"] == before["lots"] + len(LIVE_SCENARIOS)
+        assert counts(engine)["users"] == before["users"]
+        fresh = list(conn.execute(select(Lot.status, Lot.title).where(Lot.id > max(live)).order_by(Lot.id.desc())))
+        titles = list(conn.scalars(select(Lot.title)))
+    assert [status for status, _ in fresh[: len(LIVE_SCENARIOS)]] == ["live"] * len(LIVE_SCENARIOS)
+    assert len(titles) == len(set(titles)), "a lot title repeats"
+    check_books(engine)
+    again = ok(paimai("demo", url=seeded, clock="simulated"))
+    assert "nothing added" in again
+
+
+def test_demo_refuses_a_database_with_a_stranger_named_like_a_demo_account(
+    tmp_path: Path, engine_for: EngineFor
+) -> None:
+    url = sqlite_url(tmp_path / "p.db")
+    ok(paimai("user", "create", "--username", "seller1", "--password", "not-a-demo-pw", url=url))
+    result = paimai("demo", url=url)
+    assert result.exit_code == 1
+    assert "DEMO_CONFLICT" in result.output and "seller1" in result.output
+    assert counts(engine_for(url))["lots"] == 0
+    assert counts(engine_for(url))["users"] == 1
+
+
+def test_demo_with_fewer_lots_still_covers_every_state_and_category(tmp_path: Path, engine_for: EngineFor) -> None:
+    url = sqlite_url(tmp_path / "small.db")
+    ok(paimai("demo", "--lots", "7", url=url))
+    with engine_for(url).connect() as conn:
+        statuses = set(conn.scalars(select(Lot.status)))
+        categories = set(conn.scalars(select(Lot.category)))
+    assert statuses == set(EXPECTED_STATUSES)
+    assert categories == set(EXPECTED_CATEGORIES)
+    check_books(engine_for(url))
+
+
+# ---- demo on PostgreSQL --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_postgres_url() -> Iterator[str]:
+    """A database of this test worker's own (not the shared test databases), created empty."""
+    admin_url = normalise_url(POSTGRES_URL)
+    name = f"paimai_test_cli_{worker_name()}"
+    admin: Engine | None = None
+    try:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:
+        service_missing("PostgreSQL", error)
+    assert admin is not None
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_demo_on_postgresql(cli_postgres_url: str, engine_for: EngineFor) -> None:
+    output = ok(paimai("demo", url=cli_postgres_url))
+    finished = datetime.now().astimezone()
+    assert "demo data created" in output
+    engine = engine_for(cli_postgres_url)
+    check_demo(engine, seeded_by=finished)
+    before = counts(engine)
+    again = ok(paimai("demo", url=cli_postgres_url))
+    assert "nothing added" in again
+    assert counts(engine) == before
+    with engine.connect() as conn:  # the ids the demo used are the sequences' own (no clashes later)
+        users = conn.scalar(select(func.max(User.id)))
+    result = ok(paimai("user", "create", "--username", "latecomer", "--password", "long-enough", url=cli_postgres_url))
+    assert f"created user {int(users or 0) + 1} latecomer" in result
+
+
+# ---- user create ----------------------------------------------------------------------------------------
+
+
+def test_user_create_with_roles(tmp_path: Path, engine_for: EngineFor) -> None:
+    url = sqlite_url(tmp_path / "users.db")
+    assert "roles=bidder\n" in ok(paimai("user", "create", "--username", "ann", "--password", "password-1", url=url))
+    staff = ok(paimai("user", "create", "--username", "ops", "--password", "password-2", "--staff", url=url))
+    assert "roles=bidder,staff" in staff
+    seller = ok(paimai("user", "create", "--username", "shop", "--password", "password-3", "--seller", url=url))
+    assert "roles=bidder,seller" in seller
+    court = ok(paimai("user", "create", "--username", "court", "--password", "password-4", "--court", url=url))
+    assert "roles=bidder,seller" in court
+    with Session(engine_for(url)) as session:
+        users = {user.username: user for user in session.scalars(select(User))}
+        assert users["ops"].is_staff and users["ops"].seller_status == "none"
+        assert (users["shop"].seller_status, users["shop"].seller_kind) == ("approved", "individual")
+        assert (users["court"].seller_status, users["court"].seller_kind) == ("approved", "court")
+        assert ledger_service.wallet(session, users["ann"].id) == {"available": 0, "frozen": 0}
+        user, _token = accounts.login(UnitOfWork(session, datetime.now(UTC)), "ann", "password-1", ttl_hours=1)
+        assert user.username == "ann"
+
+
+def test_user_create_refuses_a_duplicate_username(tmp_path: Path, engine_for: EngineFor) -> None:
+    url = sqlite_url(tmp_path / "dup.db")
+    ok(paimai("user", "create", "--username", "ann", "--password", "password-1", url=url))
+    result = paimai("user", "create", "--username", "ann", "--password", "password-2", "--staff", url=url)
+    assert result.exit_code == 1
+    assert "USERNAME_TAKEN" in result.output and "'ann'" in result.output and "已被占用" in result.output
+    assert "Traceback" not in result.output
+    with engine_for(url).connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(User)) == 1
+        assert conn.scalar(select(User.is_staff)) is False
+
+
+def test_user_create_refuses_a_short_password(tmp_path: Path) -> None:
+    result = paimai("user", "create", "--username", "ann", "--password", "short", url=sqlite_url(tmp_path / "s.db"))
+    assert result.exit_code == 2
+    assert "8 characters" in result.output
+
+
+# ---- clock ------------------------------------------------------------------------------------------------
+
+
+def test_clock_advance_moves_the_simulated_clock(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "clock.db")
+    first = ok(paimai("clock", "advance", "3600", url=url, clock="simulated"))
+    assert "0 lot(s) started or closed" in first
+    shown = ok(paimai("clock", "show", url=url, clock="simulated"))
+    assert "(simulated, +3600 s)" in shown
+    moved = datetime.fromisoformat(shown.split()[0])
+    assert moved - datetime.now().astimezone() > timedelta(minutes=59)
+    ok(paimai("clock", "advance", "60", url=url, clock="simulated"))
+    assert "+3660 s" in ok(paimai("clock", "show", url=url, clock="simulated"))
+
+
+def test_clock_advance_is_refused_on_the_system_clock(tmp_path: Path) -> None:
+    path = tmp_path / "system.db"
+    result = paimai("clock", "advance", "60", url=sqlite_url(path))
+    assert result.exit_code == 1
+    assert "CLOCK_NOT_SIMULATED" in result.output and "PAIMAI_CLOCK=simulated" in result.output
+    assert not path.exists(), "the refusal touched the database"
+    assert "(system)" in ok(paimai("clock", "show", url=sqlite_url(path)))
+
+
+def test_clock_advance_refuses_zero_or_negative_seconds(tmp_path: Path) -> None:
+    result = paimai("clock", "advance", "0", url=sqlite_url(tmp_path / "z.db"), clock="simulated")
+    assert result.exit_code == 2
+
+
+def test_the_simulated_clock_is_refused_in_production(tmp_path: Path) -> None:
+    env: dict[str, str | None] = dict.fromkeys(ENV_KEYS)
+    env.update(
+        {
+            "PAIMAI_DATABASE_URL": sqlite_url(tmp_path / "p.db"),
+            "PAIMAI_CLOCK": "simulated",
+            "PAIMAI_ENV": "production",
+            "PAIMAI_SECRET_KEY": "s" * 40,
+        }
+    )
+    result = CliRunner().invoke(app, ["clock", "advance", "60"], env=env)
+    assert result.exit_code == 2
+    assert "refused when PAIMAI_ENV=production" in result.output
+
+
+def test_upgrade_is_what_migrate_runs(tmp_path: Path, engine_for: EngineFor) -> None:
+    """`paimai migrate` and the library's upgrade() leave the same schema head."""
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    ok(paimai("migrate", url=sqlite_url(a)))
+    upgrade(sqlite_url(b))
+    heads = []
+    for path in (a, b):
+        with engine_for(sqlite_url(path)).connect() as conn:
+            heads.append(conn.scalar(text("SELECT version_num FROM alembic_version")))
+    assert heads[0] == heads[1] and heads[0]
