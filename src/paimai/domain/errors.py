@@ -135,7 +135,11 @@ class ErrorCode(Enum):
     NOT_ORDER_BUYER = (ErrorKind.FORBIDDEN, "Only the order's buyer may do this.", "仅限该订单的买家操作。")
     NOT_ORDER_SELLER = (ErrorKind.FORBIDDEN, "Only the order's seller may do this.", "仅限该订单的卖家操作。")
     PAYMENT_DEADLINE_PASSED = (ErrorKind.CONFLICT, "The payment deadline has passed.", "付款期限已过。")
-    PAYMENT_DEADLINE_NOT_REACHED = (ErrorKind.CONFLICT, "The payment deadline has not passed yet.", "付款期限尚未届满。")
+    PAYMENT_DEADLINE_NOT_REACHED = (
+        ErrorKind.CONFLICT,
+        "The payment deadline has not passed yet.",
+        "付款期限尚未届满。",
+    )
     ORDER_NOT_DUE = (ErrorKind.CONFLICT, "This step is not due yet.", "该操作尚未到期。")
     CLOSE_REQUEST_ALREADY_MADE = (
         ErrorKind.CONFLICT,
@@ -163,7 +167,11 @@ class ErrorCode(Enum):
         "A second-chance offer is only possible after the buyer's default, with no open order or offer on the lot.",
         "仅在买家违约后、且该拍品没有进行中的订单或报价时，才能发出二次购买机会。",
     )
-    NO_RUNNER_UP = (ErrorKind.CONFLICT, "There is no other bidder to offer the lot to.", "没有可以提供二次购买机会的其他竞买人。")
+    NO_RUNNER_UP = (
+        ErrorKind.CONFLICT,
+        "There is no other bidder to offer the lot to.",
+        "没有可以提供二次购买机会的其他竞买人。",
+    )
     OFFER_NOT_FOUND = (ErrorKind.NOT_FOUND, "No such offer.", "该报价不存在。")
     OFFER_NOT_PENDING = (ErrorKind.CONFLICT, "This offer is no longer open.", "该报价已失效。")
     OFFER_EXPIRED = (ErrorKind.CONFLICT, "This offer has expired.", "该报价已过期。")

@@ -58,6 +58,9 @@ class PlatformRules:
     shipping_days: int = 7
     auto_confirm_days: int = 10
     commission_percent: int = 0
+    judicial_payment_days: int = 10  # 尾款 of a judicial sale (RULES §7)
+    payment_reminder_hours: int = 24  # the “payment due soon” notice, this long before the deadline
+    second_chance_hours: int = 48  # how long a second-chance offer stays open
 
 
 @dataclass(frozen=True)
