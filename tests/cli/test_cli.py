@@ -29,7 +29,8 @@ from paimai.services import accounts, record
 from paimai.services import ledger as ledger_service
 from paimai.services.uow import UnitOfWork
 
-pytestmark = pytest.mark.xdist_group("cli")
+# The tests on a copy of the seeded demo share one worker, so the demo is seeded once.
+same_seed = pytest.mark.xdist_group("cli-demo")
 
 ENV_KEYS = ("PAIMAI_DATABASE_URL", "PAIMAI_CLOCK", "PAIMAI_ENV", "PAIMAI_REDIS_URL", "PAIMAI_DATA_DIR")
 
@@ -234,6 +235,7 @@ def test_a_bad_configuration_is_reported_not_raised(tmp_path: Path) -> None:
 # ---- demo on SQLite -----------------------------------------------------------------------------------
 
 
+@same_seed
 def test_demo_seeds_every_state_and_category_and_the_books_balance(
     seeded_template: Seeded, seeded: str, engine_for: EngineFor
 ) -> None:
@@ -242,6 +244,7 @@ def test_demo_seeds_every_state_and_category_and_the_books_balance(
     check_demo(engine_for(seeded), seeded_by=seeded_template.finished)
 
 
+@same_seed
 def test_demo_accounts_log_in_with_the_demo_password(seeded: str, engine_for: EngineFor) -> None:
     from paimai.bootstrap import Container
     from paimai.config import Settings
@@ -256,6 +259,7 @@ def test_demo_accounts_log_in_with_the_demo_password(seeded: str, engine_for: En
         container.dispose()
 
 
+@same_seed
 def test_a_second_demo_run_changes_nothing(seeded: str, engine_for: EngineFor) -> None:
     before = counts(engine_for(seeded))
     output = ok(paimai("demo", url=seeded, clock="simulated"))
@@ -263,6 +267,7 @@ def test_a_second_demo_run_changes_nothing(seeded: str, engine_for: EngineFor) -
     assert counts(engine_for(seeded)) == before
 
 
+@same_seed
 def test_live_lots_close_through_the_scheduler_and_a_later_demo_adds_live_lots(
     seeded: str, engine_for: EngineFor
 ) -> None:
@@ -449,3 +454,25 @@ def test_upgrade_is_what_migrate_runs(tmp_path: Path, engine_for: EngineFor) -> 
         with engine_for(sqlite_url(path)).connect() as conn:
             heads.append(conn.scalar(text("SELECT version_num FROM alembic_version")))
     assert heads[0] == heads[1] and heads[0]
+
+
+# ---- ledger check ------------------------------------------------------------------------------------------
+
+
+@same_seed
+def test_ledger_check_passes_on_the_demo_and_catches_tampering(seeded: str, engine_for: EngineFor) -> None:
+    output = ok(paimai("ledger", "check", url=seeded))
+    assert "ledger OK" in output and "journal entries" in output
+    with engine_for(seeded).begin() as conn:
+        posting_id, account = conn.execute(select(PostingRow.id, PostingRow.account_key).limit(1)).one()
+        conn.execute(text("UPDATE postings SET amount = amount + 1 WHERE id = :id"), {"id": posting_id})
+    result = paimai("ledger", "check", url=seeded)
+    assert result.exit_code == 1
+    assert "LEDGER_UNBALANCED" in result.output and f"account {account}" in result.output
+    assert "sums to 1, not 0" in result.output
+
+
+def test_ledger_check_without_a_database(tmp_path: Path) -> None:
+    result = paimai("ledger", "check", url=sqlite_url(tmp_path / "none.db"))
+    assert result.exit_code == 2 and "no database" in result.output
+    assert not (tmp_path / "none.db").exists()

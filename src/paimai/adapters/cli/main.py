@@ -11,8 +11,19 @@ from ...config import Settings
 app = typer.Typer(help="paimai 拍卖 — online auction platform", no_args_is_help=True)
 user_app = typer.Typer(help="User administration")
 clock_app = typer.Typer(help="The simulated clock (PAIMAI_CLOCK=simulated)")
+ledger_app = typer.Typer(help="The double-entry ledger")
 app.add_typer(user_app, name="user")
 app.add_typer(clock_app, name="clock")
+app.add_typer(ledger_app, name="ledger")
+
+
+def _sqlite_file_exists(url: str) -> bool:
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    return not database or database == ":memory:" or Path(database).exists()
 
 
 def _settings() -> Settings:
@@ -170,6 +181,52 @@ def clock_show() -> None:
         typer.echo(container.now().isoformat() + offset)
     finally:
         container.dispose()
+
+
+@ledger_app.command("check")
+def ledger_check() -> None:
+    """Check the books (e.g. after restoring a backup): every journal entry sums to zero, every account's
+    balance equals the sum of its postings, and no user account is negative. Reads only; exit 1 on a problem."""
+    from sqlalchemy import func, select
+
+    from ...bootstrap import Container
+    from ...persistence.models import JournalEntryRow, LedgerAccount, PostingRow
+    from ...services import ledger as ledger_service
+
+    settings = _settings()
+    if settings.is_sqlite and not _sqlite_file_exists(settings.effective_database_url):
+        typer.secho(f"no database at {settings.effective_database_url}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    container = Container(settings)
+    try:
+        with container.reading() as session:
+            entries = session.scalar(select(func.count()).select_from(JournalEntryRow)) or 0
+            postings = session.scalar(select(func.count()).select_from(PostingRow)) or 0
+            unbalanced = session.execute(
+                select(PostingRow.entry_id, func.sum(PostingRow.amount))
+                .group_by(PostingRow.entry_id)
+                .having(func.sum(PostingRow.amount) != 0)
+                .order_by(PostingRow.entry_id)
+            ).all()
+            sums = ledger_service.sum_of_postings(session)
+            balances = {
+                key: balance for key, balance in session.execute(select(LedgerAccount.key, LedgerAccount.balance))
+            }
+    finally:
+        container.dispose()
+    problems = [f"journal entry {entry_id} sums to {total}, not 0" for entry_id, total in unbalanced]
+    for key in sorted(set(sums) | set(balances)):
+        if sums.get(key, 0) != balances.get(key, 0):
+            problems.append(f"account {key}: balance {balances.get(key)} but its postings sum to {sums.get(key, 0)}")
+        if key.startswith("user:") and balances.get(key, 0) < 0:
+            problems.append(f"account {key} is negative ({balances[key]})")
+    summary = f"{entries} journal entries, {postings} postings, {len(balances)} accounts"
+    if problems:
+        typer.secho(f"LEDGER_UNBALANCED: {summary}; {len(problems)} problem(s):", fg=typer.colors.RED, err=True)
+        for problem in problems[:50]:
+            typer.secho(f"  {problem}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1)
+    typer.echo(f"ledger OK / 账目平衡: {summary}; every entry sums to zero and every balance equals its postings")
 
 
 if __name__ == "__main__":
