@@ -40,11 +40,16 @@ def as_datetime(value: datetime | str | None) -> datetime | None:
 
 
 def beijing(value: datetime | str | None, style: str = "full") -> str:
-    """A time in Beijing time: full 'YYYY-MM-DD HH:MM:SS', short 'MM-DD HH:MM:SS', or clock 'HH:MM:SS'."""
+    """A time in Beijing time: full 'YYYY-MM-DD HH:MM:SS', short 'MM-DD HH:MM:SS', clock 'HH:MM:SS',
+    day 'MM-DD' or date 'YYYY-MM-DD'."""
     moment = as_datetime(value)
     if moment is None:
         return "—"
     local = moment.astimezone(BEIJING)
+    if style == "day":
+        return local.strftime("%m-%d")
+    if style == "date":
+        return local.strftime("%Y-%m-%d")
     if style == "short":
         return local.strftime("%m-%d %H:%M:%S")
     if style == "clock":

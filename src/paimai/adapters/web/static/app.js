@@ -59,6 +59,24 @@
     return d.getUTCFullYear() + '-' + day + ' ' + clock;
   }
 
+  /* <time class="stamp"><span class="d">MM-DD</span> <span class="c">HH:MM:SS</span></time>, as the templates. */
+  function stamp(iso, withYear) {
+    var node = document.createElement('time');
+    node.className = 'stamp';
+    node.setAttribute('datetime', iso || '');
+    var full = bjt(iso, 'full');
+    var day = document.createElement('span');
+    day.className = 'd';
+    day.textContent = full === '—' ? '' : (withYear ? full.slice(0, 10) : full.slice(5, 10));
+    var clockPart = document.createElement('span');
+    clockPart.className = 'c';
+    clockPart.textContent = full === '—' ? full : full.slice(11);
+    node.appendChild(day);
+    node.appendChild(document.createTextNode(' '));
+    node.appendChild(clockPart);
+    return node;
+  }
+
   function duration(ms) {
     var total = Math.max(0, Math.floor(ms / 1000));
     var days = Math.floor(total / 86400);
@@ -205,7 +223,7 @@
   });
 
   window.Paimai = {
-    lang: LANG, t: t, yuan: yuan, yuanPlain: yuanPlain, parseYuan: parseYuan, bjt: bjt, duration: duration,
+    lang: LANG, t: t, yuan: yuan, yuanPlain: yuanPlain, parseYuan: parseYuan, bjt: bjt, stamp: stamp, duration: duration,
     clock: clock, api: api, errorText: errorText, say: say, show: show, el: el, tick: tick, i18n: I18N
   };
 })();

@@ -201,16 +201,18 @@
     }
     tr.appendChild(alias);
     tr.appendChild(P.el('td', 'num amount', P.yuan(bid.amount)));
-    var kind = P.el('td');
+    var kind = P.el('td', 'col-type');
     if (bid.is_proxy) { kind.appendChild(P.el('span', 'proxy-tag', P.t('bid_proxy'))); } else { kind.textContent = P.t('bid_manual'); }
     tr.appendChild(kind);
     var status = P.el('td');
     status.appendChild(P.el('span', 'bid-status bid-' + bid.status, P.t('bid_' + bid.status)));
+    if (bid.is_proxy) {  /* on a phone the type column is hidden and the proxy mark rides here */
+      status.appendChild(document.createTextNode(' '));
+      status.appendChild(P.el('span', 'proxy-tag proxy-mini', P.t('bid_proxy')));
+    }
     tr.appendChild(status);
     var when = P.el('td');
-    var time = P.el('time', null, P.bjt(bid.created_at, 'short'));
-    time.setAttribute('datetime', bid.created_at);
-    when.appendChild(time);
+    when.appendChild(P.stamp(bid.created_at, false));
     tr.appendChild(when);
     return tr;
   }

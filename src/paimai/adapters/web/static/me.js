@@ -33,9 +33,7 @@
     lines.forEach(function (line) {
       var tr = P.el('tr');
       var when = P.el('td');
-      var time = P.el('time', null, P.bjt(line.created_at));
-      time.setAttribute('datetime', line.created_at);
-      when.appendChild(time);
+      when.appendChild(P.stamp(line.created_at, true));
       tr.appendChild(when);
       tr.appendChild(P.el('td', null, entryName(line.kind)));
       tr.appendChild(P.el('td', null, P.t('account_' + line.account)));
