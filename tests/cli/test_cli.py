@@ -24,7 +24,16 @@ from paimai.adapters.cli.demo import BIDDERS, DEMO_USERS, LIVE_SCENARIOS, SELLER
 from paimai.adapters.cli.main import app
 from paimai.persistence.db import normalise_url
 from paimai.persistence.migrate import upgrade
-from paimai.persistence.models import Bid, Deposit, JournalEntryRow, LedgerAccount, Lot, PostingRow, User
+from paimai.persistence.models import (
+    Bid,
+    Deposit,
+    JournalEntryRow,
+    LedgerAccount,
+    Lot,
+    PostingRow,
+    User,
+    Withdrawal,
+)
 from paimai.services import accounts, record
 from paimai.services import ledger as ledger_service
 from paimai.services.uow import UnitOfWork
@@ -182,6 +191,13 @@ def check_demo(engine: Engine, *, seeded_by: datetime) -> None:
                 assert lot.bid_count == 0
             if lot.status == "rejected":
                 assert lot.review_note
+        kinds = set(session.scalars(select(Withdrawal.kind)))
+        assert kinds == {"bid", "auction"}, "the demo shows both 撤回出价 and 撤回竞拍"
+        assert session.scalar(select(func.count()).select_from(Bid).where(Bid.status == "withdrawn"))
+        fees = session.scalar(
+            select(func.count()).select_from(JournalEntryRow).where(JournalEntryRow.kind == "withdrawal_fee")
+        )
+        assert fees == 2
         unsold_reserve = [lot for lot in lots if lot.status == "unsold" and lot.bid_count > 0]
         assert unsold_reserve and all(lot.reserve_price is not None for lot in unsold_reserve)
     check_books(engine)

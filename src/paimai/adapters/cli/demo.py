@@ -33,8 +33,9 @@ from ...domain import ledger
 from ...domain.bidding import compute_standing
 from ...domain.identity import check_digit
 from ...domain.rules import DEFAULT_EXTENSION_SECONDS, Category, LotKind, LotRules
-from ...persistence.models import Bid, Deposit, Lot, User
-from ...services import accounts, bidding, deposits, lifecycle, lots
+from ...domain.withdrawal import WithdrawalScope
+from ...persistence.models import Bid, Deposit, Lot, User, Withdrawal
+from ...services import accounts, bidding, deposits, lifecycle, lots, withdrawal
 from ...services import ledger as ledger_service
 from ...services.uow import UnitOfWork
 
@@ -459,6 +460,7 @@ class BidStep:
     jump: int = 1  # the bid is the next valid amount + (jump − 1) increments
     proxy: int = 0  # a proxy maximum this many increments above the bid (0: none)
     raise_max: bool = False  # the leader raises their proxy maximum by `proxy` increments instead
+    withdraw: str = ""  # "bid": the leader's 撤回出价; "auction": an outbid bidder's 撤回竞拍 (RULES §5)
 
 
 @dataclass
@@ -568,6 +570,18 @@ def _price_bound(plan: LotPlan) -> int:
     return plan.start_price + steps * plan.increment
 
 
+def _plan_withdrawal(plan: LotPlan, scope: str, before: int) -> None:
+    """A withdrawal halfway between bids `before - 1` and `before`, on a lot that allows it, with a fee."""
+    if not 1 <= before < len(plan.bids):
+        return
+    earlier, later = plan.bids[before - 1].at, plan.bids[before].at
+    at = (earlier + (later - earlier) / 2).replace(microsecond=0)
+    plan.bids.insert(before, BidStep(at, jump=0, withdraw=scope))
+    plan.withdrawal_allowed = True
+    if plan.deposit:
+        plan.withdrawal_fee = min(plan.deposit, _nice(plan.deposit / 10))
+
+
 def _plan_lot(index: int, scenario: str, occurrence: int, now: datetime, rng: random.Random) -> LotPlan:
     """The history of lot number `index` (its category and text follow from the index), the
     `occurrence`-th lot of its scenario, as of `now`."""
@@ -673,7 +687,9 @@ def _plan_lot(index: int, scenario: str, occurrence: int, now: datetime, rng: ra
             registered(rng.randint(2, 5), plan.bids[0].at - timedelta(minutes=1))
         else:
             registered(rng.randint(1, 2), now - timedelta(minutes=1))
-        end = _effective_end(plan.ends_at, [b.at for b in plan.bids], window)
+        if scenario == "live" and occurrence == 0:
+            _plan_withdrawal(plan, "bid", len(plan.bids) - 1)
+        end = _effective_end(plan.ends_at, [b.at for b in plan.bids if not b.withdraw], window)
         if end <= now:
             raise AssertionError(f"lot {index} ({scenario}) would not be live")
         return plan
@@ -701,7 +717,9 @@ def _plan_lot(index: int, scenario: str, occurrence: int, now: datetime, rng: ra
             plan.reserve_price = plan.start_price + max(1, explicit - 2) * plan.increment
         elif scenario == "unsold_reserve":
             plan.reserve_price = _two_figures(_price_bound(plan) * 1.25)
-    plan.close_at = _effective_end(plan.ends_at, [b.at for b in plan.bids], window)
+    if scenario == "sold" and occurrence == 0:
+        _plan_withdrawal(plan, "auction", 2)
+    plan.close_at = _effective_end(plan.ends_at, [b.at for b in plan.bids if not b.withdraw], window)
     if plan.close_at >= now:
         raise AssertionError(f"lot {index} ({scenario}) would not have ended")
     return plan
@@ -854,19 +872,28 @@ class Seeder:
         lifecycle.cancel_lot(uow, actor, self.lot_id(plan), CANCEL_REASONS[plan.scenario])
 
     def _deposit_action(self, plan: LotPlan, username: str) -> Callable[[UnitOfWork], None]:
-        def run(uow: UnitOfWork) -> None:
-            user = self.user(uow, username)
-            available = ledger_service.wallet(uow.session, user.id)["available"]
-            if available < plan.deposit:  # the bidder tops up first, as a real one would
-                shortfall = plan.deposit - available
-                self._top_up(uow, username, -(-shortfall // TOP_UP_STEP) * TOP_UP_STEP)
-            deposits.pay_deposit(uow, user, self.lot_id(plan))
+        return lambda uow: self._ensure_deposit(uow, plan, username)
 
-        return run
+    def _ensure_deposit(self, uow: UnitOfWork, plan: LotPlan, username: str) -> None:
+        """Freeze the lot's deposit (or what is missing of it); a no-op when it is frozen in full."""
+        user = self.user(uow, username)
+        lot_id = self.lot_id(plan)
+        held = deposits.frozen_deposit(uow.session, lot_id, user.id)
+        missing = plan.deposit - (held.amount if held is not None else 0)
+        if held is not None and missing <= 0:
+            return
+        available = ledger_service.wallet(uow.session, user.id)["available"]
+        if available < missing:  # the bidder tops up first, as a real one would
+            shortfall = missing - available
+            self._top_up(uow, username, -(-shortfall // TOP_UP_STEP) * TOP_UP_STEP)
+        deposits.pay_deposit(uow, user, lot_id)
 
     def _bid_action(self, plan: LotPlan, step: BidStep) -> Callable[[UnitOfWork], None]:
         def run(uow: UnitOfWork) -> None:
             lot = lots.get_lot(uow.session, self.lot_id(plan))
+            if step.withdraw:
+                self._withdraw(uow, plan, lot, WithdrawalScope(step.withdraw))
+                return
             if step.raise_max:
                 standing = compute_standing(lots.load_snapshot(uow.session, lot).submissions, lots.rules_of(lot))
                 if standing.leader_id is None or standing.leader_max is None or standing.price is None:
@@ -877,12 +904,32 @@ class Seeder:
                 return
             candidates = [name for name in plan.bidders if self.user_ids[name] != lot.leader_id]
             username = self.rng.choice(candidates)
+            self._ensure_deposit(uow, plan, username)  # again, after a withdrawal took a fee or released it
             next_valid = lot.start_price if lot.current_price is None else lot.current_price + lot.increment
             amount = next_valid + (step.jump - 1) * lot.increment
             maximum = amount + step.proxy * lot.increment if step.proxy else None
             bidding.place_bid(uow, self.user(uow, username), lot.id, amount, maximum)
 
         return run
+
+    def _withdraw(self, uow: UnitOfWork, plan: LotPlan, lot: Lot, scope: WithdrawalScope) -> None:
+        """撤回出价 by the leader, or 撤回竞拍 by an outbid bidder who still has active bids."""
+        if scope is WithdrawalScope.BID:
+            bidder_id = lot.leader_id
+        else:
+            active = set(
+                uow.session.scalars(
+                    select(Bid.bidder_id).where(Bid.lot_id == lot.id, Bid.status == "active", Bid.seq.is_not(None))
+                )
+            )
+            outbid = sorted(active - {lot.leader_id})
+            bidder_id = outbid[0] if outbid else None
+        if bidder_id is None:
+            raise AssertionError(f"lot {lot.id}: nobody to withdraw ({scope.value})")
+        user = uow.session.get(User, bidder_id)
+        assert user is not None
+        limit = self.container.platform.withdrawal_quota_per_day
+        withdrawal.withdraw(uow, user, lot.id, scope, None, confirm=True, limit=limit)
 
     # ---- running ------------------------------------------------------------------------------
 
@@ -990,13 +1037,15 @@ def summary(container: Container, password: str) -> str:
         proxies = session.scalar(select(func.count()).select_from(Bid).where(Bid.kind == "proxy")) or 0
         extended = session.scalar(select(func.count()).select_from(Lot).where(Lot.extensions > 0)) or 0
         deposit_count = session.scalar(select(func.count()).select_from(Deposit)) or 0
+        withdrawals = session.scalar(select(func.count()).select_from(Withdrawal)) or 0
         users = list(session.scalars(select(User).where(User.username.in_(DEMO_USERS)).order_by(User.id)))
         wallets = {user.id: ledger_service.wallet(session, user.id) for user in users}
     statuses = ("live", "scheduled", "sold", "unsold", "cancelled", "pending_review", "rejected")
     lines = [
         f"  lots 拍品: {sum(by_status.values())} — " + " · ".join(f"{s} {by_status[s]}" for s in statuses),
         "  categories 类别: " + " · ".join(f"{c.value} {by_category[c.value]}" for c in Category),
-        f"  bids 出价: {bids} (proxy 代理 {proxies}; {extended} lots extended 延时) · deposits 保证金: {deposit_count}",
+        f"  bids 出价: {bids} (proxy 代理 {proxies}; {extended} lots extended 延时; {withdrawals} withdrawals 撤回)"
+        f" · deposits 保证金: {deposit_count}",
         f"  accounts 账号 (password 密码: {password}):",
     ]
     for user in users:
