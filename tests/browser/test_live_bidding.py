@@ -1,4 +1,4 @@
-"""Live bidding in a real browser (Debian's Chromium) against a real uvicorn process.
+"""Live bidding (and a withdrawal) in a real browser (Debian's Chromium) against a real uvicorn process.
 
 User A logs in through the login page, pays the deposit with the button and bids through the form; user B
 bids through the JSON API, and A's page shows B's price, leader and record row live, without a reload.
@@ -220,17 +220,42 @@ def test_live_bidding_in_the_browser(tmp_path: Path, browser: Any) -> None:
         expect(page.locator("[data-record] tr").first.locator(".col-type")).to_have_text("代理")
         expect(page.locator("[data-record] tr")).to_have_count(5)
         assert page.evaluate("window.__stillHere") is True
+
+        # 撤回出价: the confirmation shows the bids, the fee and the quota; the page follows the new standing.
+        expect(page.locator("[data-panel=withdraw]")).to_be_visible()
+        page.click("[data-withdraw=bid]")
+        confirm = page.locator("[data-withdraw-confirm]")
+        expect(confirm).to_be_visible()
+        expect(confirm.locator("[data-withdraw-rows]")).to_contain_text("#4 ¥1,400.00")
+        expect(confirm.locator("[data-withdraw-rows]")).to_contain_text("#6 ¥1,600.00")
+        expect(confirm.locator("[data-withdraw-fee]")).to_have_text("¥50.00")
+        expect(confirm.locator("[data-withdraw-price]")).to_have_text("¥1,500.00")
+        expect(confirm.locator("[data-withdraw-leader]")).to_have_text(alias_b)
+        expect(confirm.locator("[data-withdraw-quota]")).to_have_text("3 / 3")
+        shoot(page, "lot-withdraw-confirm-desktop-zh")
+        page.click("[data-withdraw-go]")
+        expect(page.locator("[data-message]")).to_have_text(re.compile("已撤回"))
+        expect(page.locator("[data-price]")).to_have_text("¥1,500.00")
+        expect(page.locator("[data-leader]")).to_have_text(alias_b)
+        expect(page.locator("[data-record] tr.row-withdrawn")).to_have_count(2)
+        expect(page.locator("[data-record] tr[data-seq='6'] .bid-status")).to_have_text("已撤回")
+        # the fee came out of the deposit: top it up before bidding again
+        expect(page.locator("[data-deposit-short]")).to_be_visible()
+        expect(page.locator("[data-deposit]")).to_have_text("补缴保证金 ¥50.00")
+        expect(page.locator("#bid-form")).to_be_hidden()
+        assert page.evaluate("window.__stillHere") is True
         shoot(page, "lot-desktop-zh")
 
         # The personal centre: wallet, sandbox top-up, bids, deposits and ledger.
         page.goto(f"{base}/me")
-        expect(page.locator("[data-wallet=frozen]")).to_have_text("¥200.00")
+        expect(page.locator("[data-wallet=frozen]")).to_have_text("¥150.00")
         expect(page.locator("[data-wallet=available]")).to_have_text("¥49,800.00")
+        expect(page.locator("[data-quota-left]")).to_have_text("2")
         page.click("[data-quick='1000.00']")
         page.click("#topup-form button[type=submit]")
         expect(page.locator("#topup-form [data-message]")).to_have_text(re.compile("充值成功"))
         expect(page.locator("[data-wallet=available]")).to_have_text("¥50,800.00")
-        expect(page.locator("[data-ledger] tr")).to_have_count(4)  # top-up, freeze (two accounts), top-up
+        expect(page.locator("[data-ledger] tr")).to_have_count(5)  # top-up, freeze (two accounts), fee, top-up
         shoot(page, "me-desktop-zh")
 
         # English, then the phone.
@@ -239,7 +264,7 @@ def test_live_bidding_in_the_browser(tmp_path: Path, browser: Any) -> None:
         shoot(page, "list-desktop-en")
         page.goto(f"{base}{lot_path}")
         expect(page.locator("[data-live-indicator]")).to_have_text("Live")
-        expect(page.locator("[data-record] tr.mine .bid-status").first).to_have_text("Leading")
+        expect(page.locator("[data-record] tr[data-seq='6'] .bid-status")).to_have_text("Withdrawn")
         shoot(page, "lot-desktop-en")
         page.goto(f"{base}/me")
         shoot(page, "me-desktop-en")

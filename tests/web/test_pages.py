@@ -116,6 +116,9 @@ def test_catalogue_is_complete_in_both_languages() -> None:
     for key, (zh, en) in i18n.CATALOGUE.items():
         assert zh and en, key
     assert set(i18n.JS_KEYS) <= set(i18n.CATALOGUE)
+    assert len(set(i18n.JS_KEYS)) == len(i18n.JS_KEYS)
+    for status in ("leading", "outbid", "withdrawn", "void"):  # every bid-record status has its words
+        assert f"bid_{status}" in i18n.JS_KEYS
     assert i18n.pick_lang("en", "zh") == "en"
     assert i18n.pick_lang("fr", "en") == "en"
     assert i18n.pick_lang(None, None) == "zh"
@@ -258,6 +261,7 @@ def test_me_redirects_when_logged_out_and_renders_when_logged_in(api: Api, marke
     assert "出局" in text and "冻结中" in text
     assert "充值" in text and "冻结保证金" in text  # the ledger
     assert "/static/me.js?v=" in text
+    assert "撤回记录" in text and "今日剩余撤回次数" in text and "没有撤回记录" in text
     english = api.client.get("/me?lang=en").text
     assert "My wallet" in english and "Outbid" in english and "Deposit frozen" in english
 
@@ -314,3 +318,28 @@ def test_static_files_are_served(api: Api) -> None:
         response = api.client.get(f"/static/{name}")
         assert response.status_code == 200, name
         assert kind in response.headers["content-type"], name
+
+
+def test_withdrawn_bid_shows_in_the_record_and_the_personal_centre(api: Api, market: dict[str, Any]) -> None:
+    vase = market["vase"]
+    bob = api.login("bob")
+    record = api.client.get(f"/api/v1/lots/{vase['id']}/bids").json()["items"]
+    leading = next(row for row in record if row["status"] == "leading")
+    withdrawn = api.client.post(
+        f"/api/v1/lots/{vase['id']}/bids/{leading['id']}/withdraw", headers=bob, json={"confirm": True}
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    api.client.cookies.clear()
+    text = api.client.get(f"/lots/{vase['id']}?lang=zh").text
+    rows = re.findall(r'<tr class="row-(\w+)[^"]*" data-seq="(\d+)">', text[text.index("data-record>") :])
+    assert [status for status, _ in rows] == ["withdrawn", "leading"]
+    assert "已撤回" in text
+    assert re.search(r"data-price>¥1,000.00<", text)  # back to alice's bid
+    login_cookie(api, "bob")
+    me = api.client.get("/me?lang=zh").text
+    assert "撤回出价" in me and "¥50.00" in me and f"#{leading['seq']}" in me
+    assert re.search(r"data-quota-left>2<", me)
+    assert "已撤回" in me  # my bids
+    lot_for_bob = api.client.get(f"/lots/{vase['id']}").text
+    assert "补缴保证金 ¥50.00" in lot_for_bob  # the fee came out of the deposit
+    assert "hidden" in form_tag(lot_for_bob)

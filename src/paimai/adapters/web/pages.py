@@ -30,7 +30,7 @@ from ...domain.errors import DomainError, ErrorCode
 from ...domain.rules import CATEGORY_NAMES_EN, CATEGORY_NAMES_ZH, Category, LotKind
 from ...persistence.models import User
 from ...services import accounts
-from ..http import api
+from ..http import api, withdrawal_api
 from ..http.deps import SESSION_COOKIE
 from . import formatting, i18n
 
@@ -287,7 +287,7 @@ def logout_page(request: Request) -> Response:
 
 @router.get("/me")
 def me_page(request: Request) -> Response:
-    """The personal centre: wallet, sandbox top-up, ledger, deposits and bids."""
+    """The personal centre: wallet, sandbox top-up, ledger, deposits, bids and withdrawals (with today's quota)."""
     page = Page(request)
     user = page.user
     if user is None:
@@ -300,6 +300,7 @@ def me_page(request: Request) -> Response:
         ledger=api.my_ledger(user=user, container=container, limit=50, cursor=None)["items"],
         deposits=api.my_deposits(user=user, container=container)["items"],
         my_bids=api.my_bids(user=user, container=container)["items"],
+        withdrawals=withdrawal_api.my_withdrawals(user=user, container=container),
     )
 
 

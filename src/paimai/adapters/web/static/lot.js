@@ -18,6 +18,8 @@
   var refreshAgain = false;
   var closingPoll = null;
   var amountDirty = false;
+  var bids = null;           // the latest bid record (null until read)
+  var withdrawal = null;     // the open confirmation: {scope, option}
 
   function $(selector) { return root.querySelector(selector); }
   function $all(selector) { return root.querySelectorAll(selector); }
@@ -132,7 +134,9 @@
     var status = data.status;
     var open = status === 'scheduled' || status === 'live';
     var isSeller = Boolean(data.i_am_seller);
-    var paid = Boolean(data.my_deposit && data.my_deposit.status === 'frozen');
+    var held = Boolean(data.my_deposit && data.my_deposit.status === 'frozen');
+    var paid = held && data.my_deposit.amount >= data.deposit;
+    var short = held && !paid;
     var leading = Boolean(data.i_am_leader);
     var panel = function (name) { return $('[data-panel="' + name + '"]'); };
     P.show(panel('login'), open && !loggedIn);
@@ -143,6 +147,21 @@
     P.show(panel('scheduled'), status === 'scheduled' && loggedIn && !isSeller);
     P.show(panel('bid'), status === 'live' && loggedIn && !isSeller && paid);
     setText('[data-my-alias]', data.my_alias || '');
+    P.show($('[data-deposit-short]'), short);
+    var depositButton = $('[data-deposit]');
+    if (depositButton && !depositButton.disabled) {
+      depositButton.textContent = short
+        ? P.t('deposit_topup_cta') + ' ' + P.yuan(data.deposit - data.my_deposit.amount)
+        : P.t('deposit_cta') + ' ' + P.yuan(data.deposit);
+    }
+    var alias = data.my_alias;
+    var mine = Boolean(alias) && (bids || []).some(function (bid) {
+      return bid.alias === alias && (bid.status === 'leading' || bid.status === 'outbid');
+    });
+    var mayWithdraw = status === 'live' && loggedIn && !isSeller && held && mine &&
+      Boolean(data.withdrawal_allowed) && data.kind === 'commercial';
+    P.show(panel('withdraw'), mayWithdraw);
+    if (!mayWithdraw) { closeWithdrawal(); }
 
     P.show($('[data-leader-note]'), leading);
     P.show($('[data-amount-field]'), !leading);
@@ -264,7 +283,11 @@
         }
         renderLot(lotResult.data);
       }
-      if (bidsResult.ok && bidsResult.data) { renderRecord(bidsResult.data.items || []); }
+      if (bidsResult.ok && bidsResult.data) {
+        bids = bidsResult.data.items || [];
+        renderRecord(bids);
+        if (lot) { renderPanels(lot); }
+      }
       if (refreshAgain || (lot && lot.seq < knownSeq)) { scheduleRefresh(150); }
     });
   }
@@ -312,6 +335,12 @@
         renderFacts(lot);
         renderEndsAt(lot.ends_at);
         renderTiming(lot.status, lot.starts_at, lot.ends_at);
+      } else if (type === 'bid_withdrawn') {
+        lot.current_price = payload.current_price;
+        lot.leader_alias = payload.leader_alias;
+        lot.bid_count = payload.bid_count;
+        renderPrice(lot.status, lot.current_price, lot.final_price, lot.start_price);
+        renderFacts(lot);
       } else if (type === 'lot_closed') {
         lot.status = payload.status;
         lot.final_price = payload.final_price;
@@ -482,6 +511,75 @@
     });
   }
 
+  /* ---- withdrawal (撤回出价 / 撤回竞拍): preview, explicit confirmation, then the API ------------------ */
+
+  function closeWithdrawal() {
+    withdrawal = null;
+    if (root) { P.show($('[data-withdraw-confirm]'), false); }
+  }
+
+  function openWithdrawal(event) {
+    var scope = event.currentTarget.getAttribute('data-withdraw');
+    var button = event.currentTarget;
+    P.say(message(), '', 'info');
+    closeWithdrawal();
+    button.disabled = true;
+    P.api('GET', '/lots/' + lotId + '/withdrawal-preview').then(function (result) {
+      button.disabled = false;
+      if (!result.ok) { sayError(result.data); return; }
+      var option = result.data.options && result.data.options[scope];
+      if (!option) { refresh(); return; }
+      if (!option.allowed) { sayError({ error: option.reason }); return; }
+      withdrawal = { scope: scope, option: option };
+      setText('[data-withdraw-title]', P.t('withdraw_title_' + scope));
+      setText('[data-withdraw-explain]', P.t('withdraw_explain_' + scope));
+      var rows = $('[data-withdraw-rows]');
+      rows.textContent = '';
+      option.bids.forEach(function (bid) {
+        var line = P.el('span', 'withdraw-row', '#' + bid.seq + ' ' + P.yuan(bid.amount));
+        if (bid.is_proxy) {
+          line.appendChild(document.createTextNode(' '));
+          line.appendChild(P.el('span', 'proxy-tag', P.t('bid_proxy')));
+        }
+        rows.appendChild(line);
+      });
+      setText('[data-withdraw-fee]', P.yuan(option.fee));
+      P.show($('[data-withdraw-release-row]'), scope === 'auction');
+      setText('[data-withdraw-release]', P.yuan(option.deposit_release));
+      setText('[data-withdraw-price]', option.price_after === null ? P.t('back_to_start') : P.yuan(option.price_after));
+      setText('[data-withdraw-leader]', option.leader_after
+        ? option.leader_after + (option.you_lead_after ? ' (' + P.t('me_tag') + ')' : '') : P.t('no_bids_yet'));
+      var quota = result.data.quota || { left: result.data.quota_left, limit: null };
+      setText('[data-withdraw-quota]', quota.limit ? quota.left + ' / ' + quota.limit : String(quota.left));
+      P.show($('[data-withdraw-confirm]'), true);
+      var go = $('[data-withdraw-go]');
+      if (go) { go.focus(); }
+    });
+  }
+
+  function confirmWithdrawal(event) {
+    if (!withdrawal) { return; }
+    var button = event.currentTarget;
+    var scope = withdrawal.scope;
+    var path = '/lots/' + lotId + '/withdraw';
+    if (scope === 'bid') {
+      if (!withdrawal.option.bids.length) { closeWithdrawal(); return; }
+      path = '/lots/' + lotId + '/bids/' + withdrawal.option.bids[0].id + '/withdraw';
+    }
+    working(button, true);
+    P.api('POST', path, { confirm: true }, { idempotent: true }).then(function (result) {
+      working(button, false);
+      closeWithdrawal();
+      if (result.ok) {
+        var done = result.data.withdrawal || {};
+        P.say(message(), P.t('withdrawn_done') + ' ' + P.t('withdrawal_fee') + ' ' + P.yuan(done.fee || 0), 'success');
+      } else {
+        sayError(result.data);
+      }
+      refresh();
+    });
+  }
+
   /* ---- start ---------------------------------------------------------------------------------- */
 
   document.addEventListener('DOMContentLoaded', function () {
@@ -501,6 +599,12 @@
     for (var j = 0; j < steps.length; j++) { steps[j].addEventListener('click', step); }
     var amount = $('#bid-amount');
     if (amount) { amount.addEventListener('input', function () { amountDirty = true; }); }
+    var withdrawButtons = $all('[data-withdraw]');
+    for (var k = 0; k < withdrawButtons.length; k++) { withdrawButtons[k].addEventListener('click', openWithdrawal); }
+    var go = $('[data-withdraw-go]');
+    if (go) { go.addEventListener('click', confirmWithdrawal); }
+    var cancel = $('[data-withdraw-cancel]');
+    if (cancel) { cancel.addEventListener('click', closeWithdrawal); }
     var toggle = $('[data-proxy-toggle]');
     if (toggle) {
       toggle.addEventListener('change', function () {
