@@ -7,6 +7,7 @@ Each test runs on a database of its own. The demo is seeded once per worker into
 from __future__ import annotations
 
 import shutil
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,8 +21,10 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
 from conftest import POSTGRES_URL, service_missing, worker_name
-from paimai.adapters.cli.demo import BIDDERS, DEMO_USERS, LIVE_SCENARIOS, SELLERS
+from paimai.adapters.cli.demo import BIDDERS, DEMO_USERS, LIVE_SCENARIOS, SELLERS, seed
 from paimai.adapters.cli.main import app
+from paimai.bootstrap import Container
+from paimai.config import Settings
 from paimai.persistence.db import normalise_url
 from paimai.persistence.migrate import upgrade
 from paimai.persistence.models import (
@@ -262,9 +265,6 @@ def test_demo_seeds_every_state_and_category_and_the_books_balance(
 
 @same_seed
 def test_demo_accounts_log_in_with_the_demo_password(seeded: str, engine_for: EngineFor) -> None:
-    from paimai.bootstrap import Container
-    from paimai.config import Settings
-
     container = Container(Settings(database_url=seeded, run_scheduler=False))
     try:
         for username in ("staff", "seller1", "bidder5"):
@@ -361,9 +361,29 @@ def cli_postgres_url() -> Iterator[str]:
 
 @pytest.mark.postgres
 def test_demo_on_postgresql(cli_postgres_url: str, engine_for: EngineFor) -> None:
-    output = ok(paimai("demo", url=cli_postgres_url))
+    """Two `paimai demo` at once on an empty PostgreSQL database: one seeds, the other waits and finds it."""
+    ok(paimai("migrate", url=cli_postgres_url))
+    outputs: list[str] = []
+    failures: list[BaseException] = []
+
+    def run_demo() -> None:
+        container = Container(Settings(database_url=cli_postgres_url, run_scheduler=False))
+        try:
+            outputs.append(seed(container, progress=False))
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            container.dispose()
+
+    threads = [threading.Thread(target=run_demo) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
     finished = datetime.now().astimezone()
-    assert "demo data created" in output
+    assert failures == []
+    assert sorted(output.split(" ", 3)[2] for output in outputs) == ["already", "created"], outputs
+
     engine = engine_for(cli_postgres_url)
     check_demo(engine, seeded_by=finished)
     before = counts(engine)

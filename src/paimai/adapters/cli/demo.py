@@ -1,10 +1,13 @@
 """`paimai demo`: seed realistic demo data through the services.
 
-Everything goes through the same services the API uses (accounts, lots, deposits, bidding, lifecycle,
-ledger), so the ledger balances and every lot's hash-chained record verifies. The history is planned
-first, then replayed in time order, each step in its own transaction at its own (past) time:
-accounts are opened weeks ago, lots are listed, reviewed, started, bid on and closed when the
-scheduler would have done it. A refusal (DomainError) while seeding is a bug and is not caught.
+Everything goes through the same services the API uses (accounts, lots, deposits, bidding, withdrawal,
+lifecycle, ledger), so the ledger balances and every lot's hash-chained record verifies. The history is
+planned first, then replayed in time order, each step as its own unit of work at its own (past) time:
+accounts are opened weeks ago, lots are listed, reviewed, started, bid on, withdrawn from, cancelled and
+closed when the scheduler would have done it. All of it runs in one database transaction, so an
+interrupted seed leaves nothing behind and a second run finds either all of it or none. A refusal
+(DomainError) while seeding is a bug and is not caught. Live events are not published (nobody watches
+a lot that does not exist yet); pages read the state from the database.
 """
 
 from __future__ import annotations
