@@ -21,6 +21,7 @@ from .domain.errors import DomainError, ErrorCode
 from .domain.rules import PlatformRules
 from .persistence.db import build_engine, session_factories
 from .services import lifecycle
+from .services import orders as order_service
 from .services.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,9 @@ class Container:
         self.limiter = MovingWindowRateLimiter(storage)
         self.platform = PlatformRules(
             withdrawal_quota_per_day=settings.withdrawal_quota_per_day,
+            shipping_days=settings.shipping_days,
+            auto_confirm_days=settings.auto_confirm_days,
+            commission_percent=settings.commission_percent,
             payment_deadline_hours=settings.payment_deadline_hours,
         )
         self._scheduler_stop = threading.Event()
@@ -52,6 +56,7 @@ class Container:
         """One transaction: commit on success, roll back on any error, publish events after commit."""
         session = self.sessions()
         uow = UnitOfWork(session, now or self.now())
+        uow.platform = self.platform
         try:
             with session.begin():
                 yield uow
@@ -85,6 +90,30 @@ class Container:
                     changed += lifecycle.advance_lot(uow, lot_id)
             except Exception:
                 log.exception("due work failed for lot %s", lot_id)
+        self.run_due_orders(now)
+        return changed
+
+    def run_due_orders(self, now: datetime | None = None) -> int:
+        """Orders (RULES §6): payment reminders, defaults at the deadline, unshipped refunds,
+        auto-confirmations and lapsed second-chance offers. Each in its own transaction and re-checked
+        under its row lock, so two workers or a restart apply each step exactly once."""
+        now = now or self.now()
+        with self.reading() as session:
+            due_orders = order_service.due_order_ids(session, now)
+            due_offers = order_service.due_offer_ids(session, now)
+        changed = 0
+        for order_id in due_orders:
+            try:
+                with self.transaction(now) as uow:
+                    changed += order_service.advance_order(uow, order_id)
+            except Exception:
+                log.exception("due work failed for order %s", order_id)
+        for offer_id in due_offers:
+            try:
+                with self.transaction(now) as uow:
+                    changed += order_service.expire_offer(uow, offer_id)
+            except Exception:
+                log.exception("due work failed for second-chance offer %s", offer_id)
         return changed
 
     def start_scheduler(self) -> None:

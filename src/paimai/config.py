@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "paimai-development-secret-do-not-use-in-production"
@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     login_limit_per_address: str = "30/minute"
     withdrawal_quota_per_day: int = 3
     payment_deadline_hours: int = 72
+    shipping_days: int = 7  # orders (RULES §6): the seller ships within this many days of payment
+    auto_confirm_days: int = 10  # receipt is confirmed automatically this long after shipping
+    commission_percent: int = Field(default=0, ge=0, le=100)  # the platform's cut of each completed order
 
     @model_validator(mode="after")
     def _production_is_strict(self) -> Settings:

@@ -157,7 +157,7 @@ class NoticeKind(Enum):
     """In-app notifications an order step sends (RULES §8): (English, Chinese) templates."""
 
     ORDER_WON = (
-        "You won lot “{lot_title}”: pay {amount_due} fen by the deadline.",
+        "You won “{lot_title}”; please pay by the payment deadline.",
         "您已竞得“{lot_title}”，请在付款期限内付款。",
     )
     ORDER_SOLD = (

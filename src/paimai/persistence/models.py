@@ -250,3 +250,111 @@ class ClockState(Base):
     __tablename__ = "clock_state"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     offset_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Order(Base):
+    """The order after a sale (RULES §6): one per lot and buyer (a second-chance order has its own buyer)."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("lot_id", "buyer_id"),
+        CheckConstraint("price > 0", name="price_positive"),
+        CheckConstraint("deposit >= 0", name="deposit_non_negative"),
+        CheckConstraint(
+            "penalty >= 0 AND penalty <= deposit AND penalty <= price", name="penalty_within_deposit_and_price"
+        ),
+        CheckConstraint("commission >= 0 AND commission <= price", name="commission_within_price"),
+        CheckConstraint("compensation >= 0 AND compensation <= deposit", name="compensation_within_deposit"),
+        Index("ix_orders_status_pay_deadline", "status", "pay_deadline"),
+        Index("ix_orders_status_remind_at", "status", "remind_at"),
+        Index("ix_orders_status_ship_deadline", "status", "ship_deadline"),
+        Index("ix_orders_status_auto_confirm_at", "status", "auto_confirm_at"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(24))
+    price: Mapped[int] = mapped_column(BigInteger)
+    deposit: Mapped[int] = mapped_column(BigInteger)
+    penalty: Mapped[int] = mapped_column(BigInteger, default=0)
+    commission: Mapped[int] = mapped_column(BigInteger, default=0)
+    compensation: Mapped[int] = mapped_column(BigInteger, default=0)
+    buyer_defaulted: Mapped[bool] = mapped_column(Boolean, default=False)
+    offer_id: Mapped[int | None] = mapped_column(BigInteger)  # the second-chance offer it came from
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    pay_deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    remind_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ship_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    carrier: Mapped[str | None] = mapped_column(String(64))
+    tracking_no: Mapped[str | None] = mapped_column(String(40))
+    auto_confirm_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    close_reason: Mapped[str | None] = mapped_column(String(32))
+    close_note: Mapped[str | None] = mapped_column(Text)
+    close_requests: Mapped[int] = mapped_column(Integer, default=0)
+    refund_reason: Mapped[str | None] = mapped_column(String(32))
+    refund_note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OrderEventRow(Base):
+    """Every step of every order, kept for good (成交历史 and the money trail)."""
+
+    __tablename__ = "order_events"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the system
+    detail: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SecondChanceOffer(Base):
+    """After a buyer's default: the lot offered to the runner-up at their highest bid, for 48 hours."""
+
+    __tablename__ = "second_chance_offers"
+    __table_args__ = (
+        UniqueConstraint("lot_id", "user_id"),
+        Index(
+            "uq_second_chance_offers_one_pending_per_lot",
+            "lot_id",
+            unique=True,
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+        Index("ix_second_chance_offers_status_expires_at", "status", "expires_at"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_order_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Notification(Base):
+    """In-app notifications (RULES §8), written in the same transaction as what they announce."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_id_id", "user_id", "id"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    offer_id: Mapped[int | None] = mapped_column(BigInteger)
+    params: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

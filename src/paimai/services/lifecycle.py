@@ -14,6 +14,7 @@ from ..domain.lots import LotStatus
 from ..persistence.models import Lot, User
 from .deposits import settle_at_close
 from .lots import get_lot, load_snapshot
+from .orders import open_order
 from .uow import UnitOfWork
 
 
@@ -41,6 +42,8 @@ def advance_lot(uow: UnitOfWork, lot_id: int) -> bool:
         lot.status, lot.seq = decision.status.value, decision.seq
         lot.winner_id, lot.final_price, lot.closed_at = decision.winner_id, decision.final_price, uow.now
         settle_at_close(uow, lot, decision.winner_id)
+        if decision.winner_id is not None:
+            open_order(uow, lot)  # the winner's order, with its payment deadline (RULES §6)
         uow.record(lot, decision.events)
         changed = True
     return changed

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..domain.events import LotEvent
+from ..domain.rules import PlatformRules
 from ..persistence.models import Lot, LotEventRow
 
 GENESIS_HASH = "0" * 64
@@ -31,6 +32,7 @@ class UnitOfWork:
     session: Session
     now: datetime
     published: list[dict[str, Any]] = field(default_factory=list)
+    platform: PlatformRules = field(default_factory=PlatformRules)  # the operator's settings (RULES §6)
 
     def record(self, lot: Lot, events: Iterable[LotEvent]) -> None:
         """Append events to the lot's hash-chained record (the outbox) and stage them for publishing."""

@@ -1,0 +1,445 @@
+"""Orders after the sale (RULES §6), second-chance offers and notifications: the JSON API.
+
+Every money-moving step accepts Idempotency-Key (a repeat returns the first response). Handlers parse,
+call one service inside one transaction, and shape the output; the rules live in domain/orders.py.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import Field
+from sqlalchemy.orm import Session
+
+from ...domain.errors import DomainError, ErrorCode
+from ...domain.orders import CloseReason, RefundReason, Role
+from ...persistence.models import Lot, SecondChanceOffer, User
+from ...persistence.models import Order as OrderRow
+from ...services import accounts
+from ...services import orders as service
+from ...services.uow import UnitOfWork
+from .deps import ContainerDep, UserDep, run_idempotent
+from .schemas import Strict
+
+router = APIRouter(prefix="/api/v1", tags=["orders"])
+Limit = Annotated[int, Query(ge=1, le=200)]
+Cursor = Annotated[int | None, Query(ge=1)]
+Note = Field(default="", max_length=500)
+
+
+class CloseRequestIn(Strict):
+    reason: Literal["mistaken_bid", "changed_mind", "funds", "other"]
+    note: str = Note
+
+
+class RefundRequestIn(Strict):
+    reason: Literal["changed_mind", "mistaken_bid", "other", "not_as_described"]
+    note: str = Note
+
+
+class ShipIn(Strict):
+    carrier: str = Field(min_length=1, max_length=64)
+    tracking_no: str = Field(min_length=1, max_length=40)
+
+
+class NoteIn(Strict):
+    note: str = Note
+
+
+class ResolveIn(Strict):
+    decision: Literal["refund_seller_fault", "refund_buyer_fault", "release"]
+    note: str = Note
+
+
+class ReadIn(Strict):
+    ids: list[Annotated[int, Field(ge=1)]] | None = Field(default=None, max_length=500)
+
+
+# ---- shapes --------------------------------------------------------------------------------------------
+
+
+def _party(user: User | None, *, with_record: bool) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    body: dict[str, Any] = {"id": user.id, "display_name": user.display_name}
+    if with_record:
+        body["default_count"] = user.default_count  # a buyer's defaults are shown to sellers (RULES §6)
+    return body
+
+
+def offer_json(session: Session, offer: SecondChanceOffer, viewer: User | None = None) -> dict[str, Any]:
+    lot = session.get(Lot, offer.lot_id)
+    return {
+        "id": offer.id,
+        "lot_id": offer.lot_id,
+        "lot_title": lot.title if lot is not None else "",
+        "order_id": offer.order_id,
+        "user_id": offer.user_id,
+        "amount": offer.amount,
+        "status": offer.status,
+        "created_at": offer.created_at,
+        "expires_at": offer.expires_at,
+        "decided_at": offer.decided_at,
+        "new_order_id": offer.new_order_id,
+        "mine": viewer is not None and viewer.id == offer.user_id,
+    }
+
+
+def order_json(session: Session, row: OrderRow, viewer: User, now: datetime, *, detail: bool = True) -> dict[str, Any]:
+    order = service.to_domain(row)
+    lot = session.get(Lot, row.lot_id)
+    role = service.role_of(row, viewer)
+    body: dict[str, Any] = {
+        "id": row.id,
+        "lot_id": row.lot_id,
+        "lot_title": lot.title if lot is not None else "",
+        "lot_image_url": lot.image_url if lot is not None else None,
+        "kind": row.kind,
+        "buyer_id": row.buyer_id,
+        "seller_id": row.seller_id,
+        "price": row.price,
+        "deposit": row.deposit,
+        "status": row.status,
+        "pay_deadline": row.pay_deadline,
+        "amount_due": order.amount_due,
+        "applied_deposit": order.applied_deposit,
+        "penalty": row.penalty,
+        "penalty_if_default": order.penalty_if_default,
+        "commission": row.commission,
+        "compensation": row.compensation,
+        "buyer_defaulted": row.buyer_defaulted,
+        "offer_id": row.offer_id,
+        "created_at": row.created_at,
+        "paid_at": row.paid_at,
+        "ship_deadline": row.ship_deadline,
+        "shipped_at": row.shipped_at,
+        "carrier": row.carrier,
+        "tracking_no": row.tracking_no,
+        "auto_confirm_at": row.auto_confirm_at,
+        "finished_at": row.finished_at,
+        "close_reason": row.close_reason,
+        "close_note": row.close_note,
+        "close_requests": row.close_requests,
+        "refund_reason": row.refund_reason,
+        "refund_note": row.refund_note,
+        "my_role": role.value,
+        "allowed_actions": [a.value for a in service.allowed(row, viewer, now)],
+        "buyer": _party(session.get(User, row.buyer_id), with_record=True),
+        "seller": _party(session.get(User, row.seller_id), with_record=False),
+        "server_time": now,
+    }
+    if detail:
+        body["history"] = [
+            {
+                "action": event.action,
+                "from_status": event.from_status,
+                "to_status": event.to_status,
+                "by": "system" if event.actor_id is None else _who(row, event.actor_id),
+                "created_at": event.created_at,
+            }
+            for event in service.history(session, row.id)
+        ]
+        if role in (Role.SELLER, Role.STAFF):
+            offers = service.offers_for_lot(session, row.lot_id)
+            body["offers"] = [offer_json(session, o) for o in offers if o.order_id == row.id]
+            body["second_chance_available"] = _second_chance_available(session, row)
+    return body
+
+
+def _who(row: OrderRow, actor_id: int) -> str:
+    if actor_id == row.buyer_id:
+        return "buyer"
+    if actor_id == row.seller_id:
+        return "seller"
+    return "staff"
+
+
+def _second_chance_available(session: Session, row: OrderRow) -> bool:
+    """Whether the seller's “second chance” button makes sense now (the service re-checks everything)."""
+    if not row.buyer_defaulted or row.kind != "commercial" or row.finished_at is None:
+        return False
+    if any(o.status == "pending" for o in service.offers_for_lot(session, row.lot_id)):
+        return False
+    return not any(o.finished_at is None for o in service.lot_orders(session, row.lot_id))
+
+
+def _page(items: list[dict[str, Any]], limit: int) -> dict[str, Any]:
+    return {"items": items, "next_cursor": items[-1]["id"] if len(items) == limit and items else None}
+
+
+# ---- personal centre -------------------------------------------------------------------------------------
+
+
+@router.get("/me/orders")
+def my_orders(
+    user: UserDep,
+    container: ContainerDep,
+    role: Literal["buyer", "seller"] | None = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> dict[str, Any]:
+    """The user's orders as buyer and/or seller, newest first."""
+    now = container.now()
+    with container.reading() as session:
+        rows = service.my_orders(session, user.id, role, limit, cursor)
+        return _page([order_json(session, row, user, now, detail=False) for row in rows], limit)
+
+
+@router.get("/me/notifications", tags=["me"])
+def my_notifications(
+    user: UserDep, container: ContainerDep, limit: Limit = 50, cursor: Cursor = None
+) -> dict[str, Any]:
+    with container.reading() as session:
+        rows = service.notifications(session, user.id, limit, cursor)
+        unread = service.unread_count(session, user.id)
+    items = []
+    for row in rows:
+        message, message_zh = service.notification_text(row.kind, row.params)
+        items.append(
+            {
+                "id": row.id,
+                "kind": row.kind,
+                "message": message,
+                "message_zh": message_zh,
+                "lot_id": row.lot_id,
+                "order_id": row.order_id,
+                "offer_id": row.offer_id,
+                "created_at": row.created_at,
+                "read": row.read_at is not None,
+            }
+        )
+    return {**_page(items, limit), "unread": unread}
+
+
+@router.post("/me/notifications/read", tags=["me"])
+def read_notifications(user: UserDep, container: ContainerDep, body: ReadIn | None = None) -> dict[str, Any]:
+    with container.transaction() as uow:
+        changed = service.mark_read(uow, user.id, body.ids if body else None)
+        return {"marked": changed, "unread": service.unread_count(uow.session, user.id)}
+
+
+@router.get("/me/offers")
+def my_offers(user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    """Second-chance offers made to the user."""
+    with container.reading() as session:
+        return {
+            "items": [offer_json(session, o, user) for o in service.my_offers(session, user.id)],
+            "next_cursor": None,
+        }
+
+
+# ---- one order -----------------------------------------------------------------------------------------------
+
+
+@router.get("/orders/{order_id}")
+def get_order(order_id: int, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    now = container.now()
+    with container.reading() as session:
+        row = service.visible_order(session, user, order_id)
+        return order_json(session, row, user, now)
+
+
+def _step(
+    container: ContainerDep,
+    request: Request,
+    user: User,
+    order_id: int,
+    body: dict[str, Any],
+    action: Any,
+    status: int = 200,
+) -> JSONResponse:
+    def operation(uow: UnitOfWork) -> tuple[int, Any]:
+        row = action(uow)
+        return status, order_json(uow.session, row, user, uow.now)
+
+    return run_idempotent(container, request, user, {"order_id": order_id, **body}, operation)
+
+
+@router.post("/orders/{order_id}/pay")
+def pay(order_id: int, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+    """Pay the price less the frozen deposit from the wallet; the whole price goes into escrow."""
+    return _step(container, request, user, order_id, {}, lambda uow: service.pay(uow, user, order_id))
+
+
+@router.post("/orders/{order_id}/ship")
+def ship(order_id: int, body: ShipIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+    return _step(
+        container,
+        request,
+        user,
+        order_id,
+        body.model_dump(),
+        lambda uow: service.ship(uow, user, order_id, body.carrier, body.tracking_no),
+    )
+
+
+@router.post("/orders/{order_id}/confirm-receipt")
+def confirm_receipt(order_id: int, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+    """Receipt confirmed: escrow pays the seller, less the commission."""
+    return _step(container, request, user, order_id, {}, lambda uow: service.confirm_receipt(uow, user, order_id))
+
+
+@router.post("/orders/{order_id}/refund-request")
+def refund_request(
+    order_id: int, body: RefundRequestIn, request: Request, user: UserDep, container: ContainerDep
+) -> JSONResponse:
+    reason = RefundReason(body.reason)
+    return _step(
+        container,
+        request,
+        user,
+        order_id,
+        body.model_dump(),
+        lambda uow: service.request_refund(uow, user, order_id, reason, body.note),
+    )
+
+
+@router.post("/orders/{order_id}/refund-request/accept")
+def accept_refund(order_id: int, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+    return _step(container, request, user, order_id, {}, lambda uow: service.accept_refund(uow, user, order_id))
+
+
+@router.post("/orders/{order_id}/refund-request/decline")
+def decline_refund(
+    order_id: int, request: Request, user: UserDep, container: ContainerDep, body: NoteIn | None = None
+) -> JSONResponse:
+    note = body.note if body else ""
+    return _step(
+        container,
+        request,
+        user,
+        order_id,
+        {"note": note},
+        lambda uow: service.decline_refund(uow, user, order_id, note),
+    )
+
+
+@router.post("/orders/{order_id}/close-request")
+def close_request(
+    order_id: int, body: CloseRequestIn, request: Request, user: UserDep, container: ContainerDep
+) -> JSONResponse:
+    """协商关闭交易: before paying, the buyer asks the seller to close the deal (误拍, 改变主意 …)."""
+    reason = CloseReason(body.reason)
+    return _step(
+        container,
+        request,
+        user,
+        order_id,
+        body.model_dump(),
+        lambda uow: service.request_close(uow, user, order_id, reason, body.note),
+    )
+
+
+@router.post("/orders/{order_id}/close-request/accept")
+def accept_close(order_id: int, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+    """The seller agrees: the order closes with no penalty and the buyer's deposit is released."""
+    return _step(container, request, user, order_id, {}, lambda uow: service.accept_close(uow, user, order_id))
+
+
+@router.post("/orders/{order_id}/close-request/decline")
+def decline_close(order_id: int, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+    return _step(container, request, user, order_id, {}, lambda uow: service.decline_close(uow, user, order_id))
+
+
+@router.post("/orders/{order_id}/refuse")
+def refuse_to_sell(
+    order_id: int, request: Request, user: UserDep, container: ContainerDep, body: NoteIn | None = None
+) -> JSONResponse:
+    """The seller refuses to sell: the buyer is made whole and paid a sum equal to the deposit."""
+    note = body.note if body else ""
+    return _step(
+        container,
+        request,
+        user,
+        order_id,
+        {"note": note},
+        lambda uow: service.refuse_to_sell(uow, user, order_id, note),
+    )
+
+
+@router.post("/orders/{order_id}/undeliverable")
+def undeliverable(
+    order_id: int, request: Request, user: UserDep, container: ContainerDep, body: NoteIn | None = None
+) -> JSONResponse:
+    """The seller reports shipping information that makes delivery impossible: the buyer's default."""
+    note = body.note if body else ""
+    return _step(
+        container,
+        request,
+        user,
+        order_id,
+        {"note": note},
+        lambda uow: service.report_undeliverable(uow, user, order_id, note),
+    )
+
+
+# ---- second-chance offers -------------------------------------------------------------------------------------
+
+
+@router.post("/orders/{order_id}/second-chance", status_code=201)
+def second_chance(order_id: int, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+    """After the buyer's default: offer the lot to the runner-up at that bidder's highest bid, for 48 h."""
+
+    def operation(uow: UnitOfWork) -> tuple[int, Any]:
+        offer = service.make_offer(uow, user, order_id)
+        return 201, offer_json(uow.session, offer, user)
+
+    return run_idempotent(container, request, user, {"order_id": order_id}, operation)
+
+
+@router.get("/offers/{offer_id}")
+def get_offer(offer_id: int, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    with container.reading() as session:
+        return offer_json(session, service.visible_offer(session, user, offer_id), user)
+
+
+@router.post("/offers/{offer_id}/accept", status_code=201)
+def accept_offer(offer_id: int, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+    """Accepting makes a new order at the offered price with its own deadline; no deposit is needed."""
+
+    def operation(uow: UnitOfWork) -> tuple[int, Any]:
+        offer, order = service.accept_offer(uow, user, offer_id)
+        return 201, {
+            "offer": offer_json(uow.session, offer, user),
+            "order": order_json(uow.session, order, user, uow.now),
+        }
+
+    return run_idempotent(container, request, user, {"offer_id": offer_id}, operation)
+
+
+@router.post("/offers/{offer_id}/decline")
+def decline_offer(offer_id: int, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    with container.transaction() as uow:
+        return offer_json(uow.session, service.decline_offer(uow, user, offer_id), user)
+
+
+# ---- staff ---------------------------------------------------------------------------------------------------------
+
+
+@router.get("/staff/orders", tags=["staff"])
+def staff_orders(
+    user: UserDep, container: ContainerDep, status: str | None = "disputed", limit: Limit = 50, cursor: Cursor = None
+) -> dict[str, Any]:
+    accounts.require_staff(user)
+    now = container.now()
+    with container.reading() as session:
+        rows = service.staff_orders(session, status, limit, cursor)
+        return _page([order_json(session, row, user, now, detail=False) for row in rows], limit)
+
+
+@router.post("/staff/orders/{order_id}/resolve", tags=["staff"])
+def resolve(order_id: int, body: ResolveIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+    """Arbitrate a disputed refund: refund (seller's fault: in full; buyer's: less the penalty) or release."""
+    if not user.is_staff:
+        raise DomainError(ErrorCode.STAFF_ONLY)
+    return _step(
+        container,
+        request,
+        user,
+        order_id,
+        body.model_dump(),
+        lambda uow: service.staff_resolve(uow, user, order_id, body.decision, body.note),
+    )
