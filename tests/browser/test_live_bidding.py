@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,8 @@ def test_live_bidding_in_the_browser(tmp_path: Path, browser: Any) -> None:
     now = seeding.now()
     seeding.dispose()
 
-    with running_server({"PAIMAI_DATABASE_URL": url, "PAIMAI_SSE_KEEPALIVE_SECONDS": "2"}) as base:
+    env = {"PAIMAI_DATABASE_URL": url, "PAIMAI_SSE_KEEPALIVE_SECONDS": "2", "PAIMAI_CLOCK": "simulated"}
+    with running_server(env) as base:
         staff, seller, bob = login(base, "staff"), login(base, "seller"), login(base, "bob")
         for who in (login(base, "alice"), bob):
             assert httpx.post(f"{base}/api/v1/me/wallet/top-up", headers=who, json={"amount": 5_000_000}).is_success
@@ -278,5 +279,34 @@ def test_live_bidding_in_the_browser(tmp_path: Path, browser: Any) -> None:
                 shoot(page, f"{name}-phone-{lang}")
                 overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
                 assert overflow <= 0, f"{name} page scrolls sideways on a phone ({lang})"
+
+        # The last minutes, on the simulated clock: A tops the deposit up, bids inside the extension window,
+        # the end moves (and the countdown with it), then the lot closes and A's page shows the result live.
+        page.set_viewport_size(DESKTOP)
+        page.goto(f"{base}{lot_path}")
+        expect(page.locator("[data-live-indicator]")).to_have_text("实时")
+        page.evaluate("window.__stillHere = true")
+        server_now = datetime.fromisoformat(httpx.get(f"{base}/api/v1/_clock").json()["now"])
+        ends_at = datetime.fromisoformat(httpx.get(f"{base}/api/v1/lots/{lot['id']}").json()["ends_at"])
+        left = int((ends_at - server_now).total_seconds())
+        assert httpx.post(f"{base}/api/v1/_clock/advance", json={"seconds": left - 120}).is_success
+        page.click("[data-deposit]")  # 补缴保证金 ¥50.00
+        expect(page.locator("#bid-form")).to_be_visible()
+        expect(page.locator("#bid-amount")).to_have_value("1600.00")
+        page.click("[data-bid-submit]")
+        expect(page.locator("[data-extensions]")).to_have_text("1")
+        expect(page.locator("[data-price]")).to_have_text("¥1,600.00")
+        expect(page.locator("[data-countdown-value]")).to_have_text(re.compile(r"^00:0[45]:\d\d$"))
+        expect(page.locator("[data-scheduled-end]")).to_be_visible()
+        assert httpx.post(f"{base}/api/v1/_clock/advance", json={"seconds": 400}).is_success
+        expect(page.locator("[data-result-text]")).to_have_text("拍卖已成交")
+        expect(page.locator("[data-winner-alias]")).to_have_text(alias_a)
+        expect(page.locator("[data-price-label]")).to_have_text("成交价")
+        expect(page.locator("[data-price]")).to_have_text("¥1,600.00")
+        expect(page.locator("[data-status-badge]").first).to_have_text("已成交")
+        expect(page.locator("[data-panel=closed]")).to_be_visible()
+        expect(page.locator("#bid-form")).to_be_hidden()
+        assert page.evaluate("window.__stillHere") is True
+        shoot(page, "lot-sold-desktop-zh")
         assert errors == []
         context.close()

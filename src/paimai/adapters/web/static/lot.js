@@ -96,6 +96,11 @@
   }
 
   function renderStatus(status) {
+    var before = root.getAttribute('data-status');
+    if (before !== status && (before === 'live' || before === 'scheduled') && status !== 'live') {
+      P.say(message(), '', 'info');  /* "bid placed" and the like say nothing once the lot has ended */
+      closeWithdrawal();
+    }
     root.setAttribute('data-status', status);
     var badges = $all('[data-status-badge]');
     for (var i = 0; i < badges.length; i++) {
