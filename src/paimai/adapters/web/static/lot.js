@@ -163,9 +163,11 @@
     var mine = Boolean(alias) && (bids || []).some(function (bid) {
       return bid.alias === alias && (bid.status === 'leading' || bid.status === 'outbid');
     });
-    var mayWithdraw = status === 'live' && loggedIn && !isSeller && held && mine &&
+    // 撤回出价 needs an active bid of one's own; 撤回竞拍 also serves a bidder who only holds a deposit.
+    var mayWithdraw = status === 'live' && loggedIn && !isSeller && (held || mine) &&
       Boolean(data.withdrawal_allowed) && data.kind === 'commercial';
     P.show(panel('withdraw'), mayWithdraw);
+    P.show($('[data-withdraw="bid"]'), mayWithdraw && mine);
     if (!mayWithdraw) { closeWithdrawal(); }
 
     P.show($('[data-leader-note]'), leading);

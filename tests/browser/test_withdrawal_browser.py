@@ -1,0 +1,151 @@
+"""撤回出价 / 撤回竞拍 in a real browser: the button, the confirmation, cancel, confirm — and a second
+bidder's page following live, in its own browser context, without a reload."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from conftest import PASSWORD, make_settings, service_missing
+from paimai.bootstrap import Container
+from paimai.persistence.migrate import upgrade
+from paimai.services import accounts
+from servers import running_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+TIMEOUT_MS = 10_000
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not os.path.exists(CHROMIUM):
+        service_missing("Chromium", FileNotFoundError(CHROMIUM))
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def api_login(base: str, username: str) -> dict[str, str]:
+    response = httpx.post(f"{base}/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def page_login(browser: Any, base: str, username: str, path: str) -> tuple[Any, Any, list[str]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{base}/login?next={path}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(f"{base}{path}")
+    sync_api.expect(page.locator("[data-live-indicator]")).to_have_text("实时")
+    return context, page, errors
+
+
+def test_withdrawal_dialog_cancel_confirm_and_a_watcher_following_live(tmp_path: Path, chromium: Any) -> None:
+    expect = sync_api.expect
+    url = f"sqlite:///{tmp_path / 'paimai.db'}"
+    upgrade(url)
+    seeding = Container(make_settings(url, clock="system"))
+    with seeding.transaction() as uow:
+        accounts.register(uow, "staff", PASSWORD, is_staff=True)
+        accounts.register(uow, "seller", PASSWORD, seller_kind="individual")
+        accounts.register(uow, "alice", PASSWORD, display_name="张三")
+        accounts.register(uow, "bob", PASSWORD, display_name="李四")
+    now = seeding.now()
+    seeding.dispose()
+
+    env = {"PAIMAI_DATABASE_URL": url, "PAIMAI_SSE_KEEPALIVE_SECONDS": "2", "PAIMAI_CLOCK": "simulated"}
+    with running_server(env) as base:
+        staff, seller = api_login(base, "staff"), api_login(base, "seller")
+        alice, bob = api_login(base, "alice"), api_login(base, "bob")
+        body = {
+            "title": "田黄石印章 Tianhuang seal",
+            "category": "collectibles",
+            "start_price": 100_000,
+            "increment": 10_000,
+            "deposit": 20_000,
+            "withdrawal_fee": 3_000,
+            "starts_at": (now - timedelta(seconds=2)).isoformat(),
+            "ends_at": (now + timedelta(hours=2)).isoformat(),
+        }
+        created = httpx.post(f"{base}/api/v1/lots", headers=seller, json=body)
+        lot_id = created.json()["id"]
+        assert httpx.post(f"{base}/api/v1/staff/lots/{lot_id}/approve", headers=staff).is_success
+        for who in (alice, bob):
+            assert httpx.post(f"{base}/api/v1/me/wallet/top-up", headers=who, json={"amount": 1_000_000}).is_success
+            assert httpx.post(f"{base}/api/v1/lots/{lot_id}/deposit", headers=who).status_code == 201
+        assert httpx.post(f"{base}/api/v1/lots/{lot_id}/bids", headers=alice, json={"amount": 100_000}).is_success
+        placed = httpx.post(f"{base}/api/v1/lots/{lot_id}/bids", headers=bob, json={"amount": 130_000})
+        assert placed.status_code == 201
+        alias_b = placed.json()["leader"]
+
+        path = f"/lots/{lot_id}"
+        bob_context, bob_page, bob_errors = page_login(chromium, base, "bob", path)
+        alice_context, alice_page, alice_errors = page_login(chromium, base, "alice", path)
+        for page in (bob_page, alice_page):
+            expect(page.locator("[data-price]")).to_have_text("¥1,300.00")
+            page.evaluate("window.__stillHere = true")
+
+        # Bob opens 撤回出价, reads the confirmation, and cancels: nothing changes anywhere.
+        bob_page.click("[data-withdraw=bid]")
+        dialog = bob_page.locator("[data-withdraw-confirm]")
+        expect(dialog).to_be_visible()
+        expect(dialog.locator("[data-withdraw-rows]")).to_contain_text("¥1,300.00")
+        expect(dialog.locator("[data-withdraw-fee]")).to_have_text("¥30.00")
+        expect(dialog.locator("[data-withdraw-price]")).to_have_text("¥1,000.00")
+        expect(dialog.locator("[data-withdraw-quota]")).to_have_text("3 / 3")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        bob_page.screenshot(path=str(SHOTS / "withdraw-dialog-bob-zh.png"), full_page=True)
+        dialog.get_by_role("button", name="取消").click()
+        expect(dialog).to_be_hidden()
+        lot = httpx.get(f"{base}/api/v1/lots/{lot_id}").json()
+        assert (lot["current_price"], lot["bid_count"]) == (130_000, 2)
+        assert httpx.get(f"{base}/api/v1/me/withdrawals", headers=bob).json()["quota"]["used"] == 0
+
+        # Bob confirms; Alice's page (another browser context) follows live: price, leader, record.
+        bob_page.click("[data-withdraw=bid]")
+        expect(dialog).to_be_visible()
+        bob_page.click("[data-withdraw-go]")
+        expect(bob_page.locator("[data-message]")).to_have_text(re.compile("已撤回"))
+        expect(bob_page.locator("[data-price]")).to_have_text("¥1,000.00")
+        for page in (alice_page, bob_page):
+            expect(page.locator("[data-price]")).to_have_text("¥1,000.00")
+            expect(page.locator("[data-record] tr.row-withdrawn")).to_have_count(1)
+            expect(page.locator("[data-record] tr.row-withdrawn .bid-status")).to_have_text("已撤回")
+            expect(page.locator("[data-record] tr.row-withdrawn .alias")).to_contain_text(alias_b)
+        expect(alice_page.locator("[data-leader-note]")).to_be_visible()  # Alice leads again, live
+        alice_page.screenshot(path=str(SHOTS / "withdraw-watcher-alice-zh.png"), full_page=True)
+
+        # Bob withdraws from the auction altogether; the deposit comes back less the fee.
+        bob_page.click("[data-withdraw=auction]")
+        expect(dialog).to_be_visible()
+        bob_page.click("[data-withdraw-go]")
+        expect(bob_page.locator("[data-message]")).to_have_text(re.compile("已撤回"))
+        wallet = httpx.get(f"{base}/api/v1/me/wallet", headers=bob).json()
+        assert wallet == {"available": 1_000_000 - 3_000 - 3_000, "frozen": 0}
+        seller_wallet = httpx.get(f"{base}/api/v1/me/wallet", headers=seller).json()
+        assert seller_wallet["available"] == 6_000
+        for page in (alice_page, bob_page):
+            assert page.evaluate("window.__stillHere") is True  # no reload happened
+        assert bob_errors == [] and alice_errors == []
+        bob_context.close()
+        alice_context.close()
