@@ -32,7 +32,7 @@ from ...persistence.models import User
 from ...services import accounts
 from ..http import api, withdrawal_api
 from ..http.deps import SESSION_COOKIE
-from . import formatting, i18n
+from . import formatting, i18n, order_pages
 
 HERE = Path(__file__).parent
 TEMPLATES_DIR = HERE / "templates"
@@ -301,6 +301,7 @@ def me_page(request: Request) -> Response:
         deposits=api.my_deposits(user=user, container=container)["items"],
         my_bids=api.my_bids(user=user, container=container)["items"],
         withdrawals=withdrawal_api.my_withdrawals(user=user, container=container),
+        **order_pages.personal_centre(user, container),  # orders, offers and notifications (RULES §6, §8)
     )
 
 
@@ -333,4 +334,5 @@ def install(app: FastAPI) -> None:
     """Mount the pages, their static files and the friendly 404 on the app."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(router)
+    app.include_router(order_pages.router)
     _install_not_found_page(app)
