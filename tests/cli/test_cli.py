@@ -33,6 +33,7 @@ from paimai.persistence.models import (
     JournalEntryRow,
     LedgerAccount,
     Lot,
+    Order,
     PostingRow,
     User,
     Withdrawal,
@@ -56,6 +57,7 @@ EXPECTED_STATUSES = {
     "pending_review": 2,
     "rejected": 1,
 }
+EXPECTED_ORDERS = {"completed": 2, "shipped": 1, "paid": 1, "awaiting_payment": 1, "closed": 1, "defaulted": 1}
 EXPECTED_CATEGORIES = {
     "art": 5,
     "collectibles": 5,
@@ -181,7 +183,9 @@ def check_demo(engine: Engine, *, seeded_by: datetime) -> None:
             )
             if lot.status == "sold":
                 assert lot.winner_id is not None and lot.final_price is not None
-                assert frozen == [lot.winner_id], f"sold lot {lot.id}: only the winner's deposit stays frozen"
+                order_status = session.scalar(select(Order.status).where(Order.lot_id == lot.id))
+                expected = [lot.winner_id] if order_status == "awaiting_payment" else []
+                assert frozen == expected, f"sold lot {lot.id} ({order_status}): deposits still frozen {frozen}"
                 if lot.reserve_price is not None:
                     assert lot.final_price >= lot.reserve_price
             elif lot.status in ("unsold", "cancelled"):
@@ -194,6 +198,16 @@ def check_demo(engine: Engine, *, seeded_by: datetime) -> None:
                 assert lot.bid_count == 0
             if lot.status == "rejected":
                 assert lot.review_note
+        orders = Counter(dict(session.execute(select(Order.status, func.count()).group_by(Order.status)).all()))
+        assert dict(orders) == EXPECTED_ORDERS
+        for order in session.scalars(select(Order)):
+            lot = session.get(Lot, order.lot_id)
+            assert lot is not None and lot.status == "sold"
+            assert (order.buyer_id, order.price) == (lot.winner_id, lot.final_price)
+        defaulter = session.scalar(
+            select(User).join(Order, Order.buyer_id == User.id).where(Order.status == "defaulted")
+        )
+        assert defaulter is not None and defaulter.default_count == 1
         kinds = set(session.scalars(select(Withdrawal.kind)))
         assert kinds == {"bid", "auction"}, "the demo shows both 撤回出价 and 撤回竞拍"
         assert session.scalar(select(func.count()).select_from(Bid).where(Bid.status == "withdrawn"))

@@ -35,11 +35,14 @@ from ...bootstrap import Container
 from ...domain import ledger
 from ...domain.bidding import compute_standing
 from ...domain.identity import check_digit
+from ...domain.orders import CloseReason, OrderStatus
 from ...domain.rules import DEFAULT_EXTENSION_SECONDS, Category, LotKind, LotRules
 from ...domain.withdrawal import WithdrawalScope
 from ...persistence.models import Bid, Deposit, Lot, User, Withdrawal
+from ...persistence.models import Order as OrderRow
 from ...services import accounts, bidding, deposits, lifecycle, lots, withdrawal
 from ...services import ledger as ledger_service
+from ...services import orders as order_service
 from ...services.uow import UnitOfWork
 
 STAFF = "staff"
@@ -433,6 +436,23 @@ SCENARIOS = (
     "live",
     "live_quiet",
 )
+# What becomes of each sold lot's order (RULES §6), by scenario and occurrence; and how many days before
+# today such a lot ends, so that every step of its story lies in the past and its deadlines fall right.
+ORDER_FATES = {
+    "sold": ("completed", "closed", "awaiting_payment"),
+    "sold_reserve": ("shipped", "paid"),
+    "sold_sniped": ("defaulted", "completed"),
+}
+FATE_END_DAYS = {
+    "completed": (8, 20),  # paid, shipped, receipt confirmed: escrow paid to the seller
+    "closed": (2, 6),  # closed by agreement (协商关闭) after a mistaken bid: no penalty
+    "awaiting_payment": (1, 1),  # ended yesterday: the payment deadline is still ahead
+    "shipped": (4, 6),  # paid and shipped: waiting for the buyer to confirm receipt
+    "paid": (2, 3),  # paid into escrow: waiting for the seller to ship
+    "defaulted": (5, 12),  # not paid by the deadline: the scheduler closed it, the deposit went to the seller
+}
+CARRIERS = (("顺丰速运", "SF"), ("中通快递", "ZTO"), ("京东物流", "JD"))
+HANDOVER = ("线下交付", "HO")  # real estate and vehicles are handed over, not posted
 # What `paimai demo` adds to existing demo data when too few of its lots are still live (a later `make run`).
 LIVE_SCENARIOS = ("live_closing", "live_extended", "live_proxy", "live_ending", "live", "live_quiet")
 MIN_LIVE_LOTS = 4
@@ -487,6 +507,8 @@ class LotPlan:
     close_at: datetime | None = None
     cancel_at: datetime | None = None
     cancel_by: str | None = None
+    order_fate: str | None = None
+    order_steps: list[tuple[datetime, str]] = field(default_factory=list)  # (time, pay|ship|confirm|…)
     start: bool = False
     lot_id: int | None = None
 
@@ -571,6 +593,20 @@ def _price_bound(plan: LotPlan) -> int:
     jump + proxy increments)."""
     steps = sum(step.proxy if step.raise_max else step.jump + step.proxy for step in plan.bids)
     return plan.start_price + steps * plan.increment
+
+
+def _due_at(row: OrderRow, until: datetime) -> datetime:
+    """When the system step now due on this order fell due (the earliest of its deadlines not after `until`)."""
+    if row.status in order_service.UNPAID_VALUES:
+        times = [row.pay_deadline, row.remind_at if row.reminded_at is None else None]
+    elif row.status == OrderStatus.PAID.value:
+        times = [row.ship_deadline]
+    elif row.status == OrderStatus.SHIPPED.value:
+        times = [row.auto_confirm_at]
+    else:
+        times = []
+    passed = [at for at in times if at is not None and at <= until]
+    return min(passed, default=until)
 
 
 def _plan_withdrawal(plan: LotPlan, scope: str, before: int) -> None:
@@ -698,7 +734,12 @@ def _plan_lot(index: int, scenario: str, occurrence: int, now: datetime, rng: ra
         return plan
 
     # Ended lots: listed, reviewed, started, bid on and closed in the past.
-    end_day = -rng.randint(1, 20)
+    if scenario in ORDER_FATES:
+        fates = ORDER_FATES[scenario]
+        plan.order_fate = fates[occurrence % len(fates)]
+        end_day = -rng.randint(*FATE_END_DAYS[plan.order_fate])
+    else:
+        end_day = -rng.randint(1, 20)
     starts_at = _beijing(now, end_day - rng.randint(1, 3), 10)
     listed(starts_at, _beijing(now, end_day, 20), timedelta(days=rng.randint(2, 4)))
     low, high = starts_at + timedelta(minutes=30), plan.ends_at - timedelta(minutes=30)
@@ -725,7 +766,37 @@ def _plan_lot(index: int, scenario: str, occurrence: int, now: datetime, rng: ra
     plan.close_at = _effective_end(plan.ends_at, [b.at for b in plan.bids if not b.withdraw], window)
     if plan.close_at >= now:
         raise AssertionError(f"lot {index} ({scenario}) would not have ended")
+    _plan_order(plan, rng, now)
     return plan
+
+
+def _plan_order(plan: LotPlan, rng: random.Random, now: datetime) -> None:
+    """The buyer's and the seller's steps after the sale; deadlines (default) are the scheduler's."""
+    if plan.order_fate is None or plan.close_at is None:
+        return
+    at = plan.close_at
+
+    def later(low: timedelta, high: timedelta) -> datetime:
+        return _seconds(rng, at + low, at + high)
+
+    steps: list[tuple[datetime, str]] = []
+    if plan.order_fate in ("completed", "shipped", "paid"):
+        at = later(timedelta(hours=2), timedelta(hours=10))
+        steps.append((at, "pay"))
+    if plan.order_fate in ("completed", "shipped"):
+        at = later(timedelta(hours=20), timedelta(days=2))
+        steps.append((at, "ship"))
+    if plan.order_fate == "completed":
+        at = later(timedelta(days=2), timedelta(days=4))
+        steps.append((at, "confirm"))
+    if plan.order_fate == "closed":
+        at = later(timedelta(hours=1), timedelta(hours=5))
+        steps.append((at, "request_close"))
+        at = later(timedelta(hours=2), timedelta(hours=8))
+        steps.append((at, "accept_close"))
+    if steps and steps[-1][0] >= now:
+        raise AssertionError(f"lot {plan.index}: the order's {steps[-1][1]} would be in the future")
+    plan.order_steps = steps
 
 
 class DemoConflict(Exception):
@@ -829,6 +900,8 @@ class Seeder:
             self.add(plan.close_at, f"{name} 结束", lambda uow: self._advance(uow, plan, "sold", "unsold"))
         if plan.cancel_at is not None:
             self.add(plan.cancel_at, f"{name} 撤回", lambda uow: self._cancel(uow, plan))
+        for at, order_step in plan.order_steps:
+            self.add(at, f"{name} 订单 {order_step}", self._order_action(plan, order_step))
 
     def _create(self, uow: UnitOfWork, plan: LotPlan) -> None:
         rules = LotRules(
@@ -867,6 +940,54 @@ class Seeder:
         status = lots.get_lot(uow.session, lot_id).status
         if status not in expected:
             raise AssertionError(f"lot {lot_id} ({plan.scenario}) is {status}, expected {' or '.join(expected)}")
+
+    def _order_action(self, plan: LotPlan, step: str) -> Callable[[UnitOfWork], None]:
+        def run(uow: UnitOfWork) -> None:
+            lot = lots.get_lot(uow.session, self.lot_id(plan))
+            order = uow.session.scalar(select(OrderRow).where(OrderRow.lot_id == lot.id))
+            if order is None:
+                raise AssertionError(f"lot {lot.id} ({plan.scenario}) has no order to {step}")
+            buyer = uow.session.get(User, order.buyer_id)
+            seller = uow.session.get(User, order.seller_id)
+            assert buyer is not None and seller is not None
+            if step == "pay":
+                due = order.price - order.deposit
+                available = ledger_service.wallet(uow.session, buyer.id)["available"]
+                if available < due:  # the buyer tops up the balance first
+                    self._top_up(uow, buyer.username, -(-(due - available) // TOP_UP_STEP) * TOP_UP_STEP)
+                order_service.pay(uow, buyer, order.id)
+            elif step == "ship":
+                handover = plan.category in (Category.REAL_ESTATE, Category.VEHICLES)
+                carrier, prefix = HANDOVER if handover else self.rng.choice(CARRIERS)
+                tracking = f"{prefix}{self.rng.randint(10**11, 10**12 - 1)}"
+                order_service.ship(uow, seller, order.id, carrier, tracking)
+            elif step == "confirm":
+                order_service.confirm_receipt(uow, buyer, order.id)
+            elif step == "request_close":
+                order_service.request_close(
+                    uow, buyer, order.id, CloseReason.MISTAKEN_BID, "误拍，多输了一个零，申请协商关闭。"
+                )
+            elif step == "accept_close":
+                order_service.accept_close(uow, seller, order.id)
+            else:
+                raise AssertionError(f"unknown order step {step}")
+
+        return run
+
+    def run_due_orders(self, session: Session, until: datetime) -> None:
+        """What the scheduler would have done up to `until`: payment reminders, defaults at the deadline,
+        auto-confirmations — each at the moment it fell due, earliest first."""
+        while True:
+            due = order_service.due_order_ids(session, until)
+            if not due:
+                return
+            rows = [order_service.get_order(session, order_id) for order_id in due]
+            row, at = min(((row, _due_at(row, until)) for row in rows), key=lambda pair: (pair[1], pair[0].id))
+            if not order_service.advance_order(self.unit(session, at), row.id):
+                raise AssertionError(f"order {row.id} was due at {at} but nothing happened")
+
+    def unit(self, session: Session, at: datetime) -> UnitOfWork:
+        return UnitOfWork(session, at, platform=self.container.platform)
 
     def _cancel(self, uow: UnitOfWork, plan: LotPlan) -> None:
         if plan.cancel_by is None:
@@ -951,8 +1072,10 @@ class Seeder:
             task = bar.add_task("演示数据 demo data", total=len(self.actions))
             for action in self.actions:
                 bar.update(task, description=f"演示数据 demo data · {action.label}")
-                action.run(UnitOfWork(session, action.at))
+                self.run_due_orders(session, action.at)
+                action.run(self.unit(session, action.at))
                 bar.advance(task)
+            self.run_due_orders(session, self.now)
             bar.update(task, description="演示数据 demo data · 完成 done")
 
 
@@ -1041,6 +1164,7 @@ def summary(container: Container, password: str) -> str:
         extended = session.scalar(select(func.count()).select_from(Lot).where(Lot.extensions > 0)) or 0
         deposit_count = session.scalar(select(func.count()).select_from(Deposit)) or 0
         withdrawals = session.scalar(select(func.count()).select_from(Withdrawal)) or 0
+        orders = Counter(dict(session.execute(select(OrderRow.status, func.count()).group_by(OrderRow.status)).all()))
         users = list(session.scalars(select(User).where(User.username.in_(DEMO_USERS)).order_by(User.id)))
         wallets = {user.id: ledger_service.wallet(session, user.id) for user in users}
     statuses = ("live", "scheduled", "sold", "unsold", "cancelled", "pending_review", "rejected")
@@ -1049,6 +1173,7 @@ def summary(container: Container, password: str) -> str:
         "  categories 类别: " + " · ".join(f"{c.value} {by_category[c.value]}" for c in Category),
         f"  bids 出价: {bids} (proxy 代理 {proxies}; {extended} lots extended 延时; {withdrawals} withdrawals 撤回)"
         f" · deposits 保证金: {deposit_count}",
+        "  orders 订单: " + (" · ".join(f"{status} {count}" for status, count in sorted(orders.items())) or "none"),
         f"  accounts 账号 (password 密码: {password}):",
     ]
     for user in users:
