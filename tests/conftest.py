@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from paimai.adapters.http.app import create_app
@@ -42,11 +43,21 @@ def worker_name() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A database of this test worker's own, created fresh and migrated once."""
+def run_id() -> str:
+    """Shared by the workers of one pytest run (xdist sets it), different for every run."""
+    return os.environ.get("PYTEST_XDIST_TESTRUNUID", f"p{os.getpid()}")[:10].lower()
+
+
+@contextmanager
+def fresh_postgres_database(label: str) -> Iterator[str]:
+    """An empty PostgreSQL database of this run and worker's own, dropped afterwards.
+
+    The name carries the run's id, so two test runs on one machine (two checkouts, CI beside a
+    developer) never share, truncate or drop each other's database.
+    """
     admin_url = normalise_url(POSTGRES_URL)
-    name = f"paimai_test_{worker_name()}"
+    name = f"paimai_test_{label}{run_id()}_{worker_name()}"
+    admin: Engine | None = None
     try:
         admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
@@ -54,10 +65,21 @@ def postgres_url() -> Iterator[str]:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as error:
         service_missing("PostgreSQL", error)
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
-    yield url
-    admin.dispose()
+    assert admin is not None
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of this test worker's own, created fresh and migrated once."""
+    with fresh_postgres_database("") as url:
+        upgrade(url)
+        yield url
 
 
 @pytest.fixture(scope="session")

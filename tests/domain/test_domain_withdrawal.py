@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -10,7 +11,15 @@ from domain_builders import ALIASES, DEPOSIT, NOW, OK, T0, bid, g, make_rules, m
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from paimai.domain.bidding import AuctionSnapshot, BidKind, BidRequest, Submission, compute_standing, place_bid
+from paimai.domain.bidding import (
+    AuctionSnapshot,
+    BidKind,
+    BidRequest,
+    NewBid,
+    Submission,
+    compute_standing,
+    place_bid,
+)
 from paimai.domain.errors import DomainError, ErrorCode
 from paimai.domain.events import AuctionExtended, BidPlaced, BidWithdrawn
 from paimai.domain.lots import LotStatus
@@ -44,19 +53,7 @@ class Lot:
 
     def bid(self, bidder: int, amount: int, max_amount: int | None = None, at: datetime = NOW) -> None:
         decision = bid(self.snap, bidder, amount, max_amount, at=at)
-        for new in decision.new_bids:
-            self.rows.append(
-                BidRow(
-                    new.order_no,
-                    new.order_no,
-                    new.seq,
-                    new.bidder_id,
-                    new.kind,
-                    new.amount,
-                    new.max_amount,
-                    RowStatus.ACTIVE,
-                )
-            )
+        self.rows += stored_rows(decision.new_bids)
         self.snap = decision.snapshot
 
     def facts(self, bidder: int, limit: int = 3, at: datetime = NOW) -> WithdrawalFacts:
@@ -68,19 +65,7 @@ class Lot:
         decision = withdraw(self.snap, self.rows, WithdrawalRequest(bidder, scope, bid_id), self.facts(bidder), at)
         changed = {row.bid_id: row for row in (*decision.withdrawn, *decision.voided)}
         self.rows = [changed.get(row.bid_id, row) for row in self.rows]
-        for new in decision.new_bids:
-            self.rows.append(
-                BidRow(
-                    new.order_no,
-                    new.order_no,
-                    new.seq,
-                    new.bidder_id,
-                    new.kind,
-                    new.amount,
-                    new.max_amount,
-                    RowStatus.ACTIVE,
-                )
-            )
+        self.rows += stored_rows(decision.new_bids)
         self.snap = decision.snapshot
         self.used[bidder] = self.used.get(bidder, 0) + 1
         if bidder in self.deposits:
@@ -103,6 +88,16 @@ class Lot:
 
     def status_of(self, seq: int) -> RowStatus:
         return next(row.status for row in self.rows if row.seq == seq)
+
+
+def stored_rows(new_bids: Iterable[NewBid]) -> list[BidRow]:
+    """Rows as storage keeps them (the order number serves as the row id here)."""
+    return [
+        BidRow(
+            new.order_no, new.order_no, new.seq, new.bidder_id, new.kind, new.amount, new.max_amount, RowStatus.ACTIVE
+        )
+        for new in new_bids
+    ]
 
 
 def live(**rule_overrides: object) -> Lot:

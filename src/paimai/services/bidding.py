@@ -34,21 +34,26 @@ def _bidder_standing(session: Session, lot: Lot, user: User) -> BidderStanding:
     )
 
 
+def bid_row(lot_id: int, new: bidding.NewBid) -> Bid:
+    """The stored row of a record row the domain decided on (an accepted bid or a system proxy bid)."""
+    return Bid(
+        lot_id=lot_id,
+        order_no=new.order_no,
+        seq=new.seq,
+        bidder_id=new.bidder_id,
+        kind=new.kind.value,
+        amount=new.amount,
+        max_amount=new.max_amount,
+        status="active",
+        created_at=new.created_at,
+    )
+
+
 def _apply(uow: UnitOfWork, lot: Lot, decision: bidding.BidDecision) -> Bid:
     """Persist one accepted decision onto the locked lot row."""
     first: Bid | None = None
     for new in decision.new_bids:
-        row = Bid(
-            lot_id=lot.id,
-            order_no=new.order_no,
-            seq=new.seq,
-            bidder_id=new.bidder_id,
-            kind=new.kind.value,
-            amount=new.amount,
-            max_amount=new.max_amount,
-            status="active",
-            created_at=new.created_at,
-        )
+        row = bid_row(lot.id, new)
         uow.session.add(row)
         first = first or row
     snap = decision.snapshot

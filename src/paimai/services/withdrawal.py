@@ -28,6 +28,7 @@ from ..domain.withdrawal import (
     WithdrawalScope,
 )
 from ..persistence.models import Bid, Deposit, Lot, User, Withdrawal
+from .bidding import bid_row
 from .deposits import frozen_deposit, release
 from .ledger import post
 from .lots import get_lot, load_snapshot
@@ -122,19 +123,7 @@ def withdraw(
         for stored in session.scalars(select(Bid).where(Bid.id.in_(list(changed)))):
             stored.status = changed[stored.id]
     for new in decision.new_bids:
-        session.add(
-            Bid(
-                lot_id=lot.id,
-                order_no=new.order_no,
-                seq=new.seq,
-                bidder_id=new.bidder_id,
-                kind=new.kind.value,
-                amount=new.amount,
-                max_amount=new.max_amount,
-                status=RowStatus.ACTIVE.value,
-                created_at=new.created_at,
-            )
-        )
+        session.add(bid_row(lot.id, new))
     snap = decision.snapshot
     lot.seq, lot.order_no, lot.bid_count = snap.seq, snap.order_no, snap.bid_count
     lot.current_price, lot.leader_id = decision.standing.price, decision.standing.leader_id
