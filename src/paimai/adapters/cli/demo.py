@@ -405,7 +405,7 @@ CATALOGUE: dict[Category, tuple[Template, ...]] = {
 # The order every `lot_count` walks through (30 lots: 10 live, 7 sold, 4 scheduled, 4 unsold, 2 in review,
 # 1 rejected, 2 cancelled). The first seven cover every status and, with index % 7, every category.
 SCENARIOS = (
-    "live_closing",  # live, a bid war and two last-minute bids: ends within a minute after two extensions
+    "live_closing",  # live, a bid war and two last-minute bids: ends 90 s after seeding, extended twice
     "sold",
     "scheduled",
     "unsold",  # no bids; the one deposit paid is released at close
@@ -688,7 +688,7 @@ def _plan_lot(index: int, scenario: str, occurrence: int, now: datetime, rng: ra
     if scenario.startswith("live"):
         if scenario == "live_closing":
             # Two last-minute bids: the second, 300 s before the target end, extends the lot to it.
-            target = timedelta(seconds=50 if occurrence == 0 else 240)
+            target = timedelta(seconds=90 if occurrence == 0 else 240)
             second = (now + target - timedelta(seconds=window)).replace(microsecond=0)
             first = second - timedelta(seconds=rng.randint(60, 200))
             scheduled_end = first + timedelta(seconds=rng.randint(30, 120))
