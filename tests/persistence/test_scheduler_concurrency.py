@@ -34,6 +34,8 @@ def test_two_schedulers_close_each_lot_exactly_once(postgres_db: str) -> None:
     workers = [Container(make_settings(postgres_db, clock="system")) for _ in range(2)]
     first = workers[0]
     now = first.now()
+    for worker in workers:  # a fixed clock: a slow machine must not reach the lots' end during the set-up
+        worker.clock = FixedClock(now)
     with first.transaction() as uow:
         staff = accounts.register(uow, "staff", PASSWORD, is_staff=True)
         seller = accounts.register(uow, "seller", PASSWORD, seller_kind="individual")
