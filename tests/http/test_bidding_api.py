@@ -74,3 +74,15 @@ def test_refusals_change_nothing(api: Api) -> None:
     detail = api.client.get(f"/api/v1/lots/{lot_id}").json()
     assert detail["current_price"] == 100_000
     assert detail["bid_count"] == 1
+
+
+def test_the_winning_row_of_a_sold_lot_says_won(api: Api) -> None:
+    lot, _seller, alice, bob = setup_lot(api)
+    lot_id = int(str(lot["id"]))
+    api.deposit(alice, lot_id)
+    api.deposit(bob, lot_id)
+    api.bid(alice, lot_id, 100_000)
+    api.bid(bob, lot_id, 110_000)
+    assert [r["status"] for r in api.client.get(f"/api/v1/lots/{lot_id}/bids").json()["items"]] == ["leading", "outbid"]
+    api.advance(3601)
+    assert [r["status"] for r in api.client.get(f"/api/v1/lots/{lot_id}/bids").json()["items"]] == ["won", "outbid"]

@@ -106,6 +106,8 @@ def test_withdrawals_racing_bids_leave_a_state_some_serial_order_explains(postgr
                             note("bid")
                 except DomainError as error:
                     note(error.code.name)
+                except Exception as error:  # a deadlock or any database error is a failure of the locking
+                    note(f"unexpected {type(error).__name__}: {error}")
 
         return act
 
@@ -193,6 +195,8 @@ def test_one_bidders_concurrent_withdrawals_never_pass_the_quota_or_pay_a_fee_tw
                 outcome = "ok"
             except DomainError as error:
                 outcome = error.code.name
+            except Exception as error:
+                outcome = f"unexpected {type(error).__name__}: {error}"
             with guard:
                 results.append(outcome)
 

@@ -117,7 +117,7 @@ def test_catalogue_is_complete_in_both_languages() -> None:
         assert zh and en, key
     assert set(i18n.JS_KEYS) <= set(i18n.CATALOGUE)
     assert len(set(i18n.JS_KEYS)) == len(i18n.JS_KEYS)
-    for status in ("leading", "outbid", "withdrawn", "void"):  # every bid-record status has its words
+    for status in ("leading", "outbid", "withdrawn", "void", "won"):  # every bid-record status has its words
         assert f"bid_{status}" in i18n.JS_KEYS
     assert i18n.pick_lang("en", "zh") == "en"
     assert i18n.pick_lang("fr", "en") == "en"

@@ -197,7 +197,7 @@ def load_snapshot(session: Session, lot: Lot) -> AuctionSnapshot:
 
 
 def bid_record(session: Session, lot: Lot) -> list[dict[str, Any]]:
-    """The public bid record (拍卖记录), newest first: leading, outbid, withdrawn (已撤回) or void (已失效)."""
+    """The public bid record (拍卖记录), newest first: leading (won once sold), outbid, withdrawn or void."""
     aliases = aliases_of(session, lot.id)
     rows = list(session.scalars(select(Bid).where(Bid.lot_id == lot.id, Bid.seq.is_not(None)).order_by(Bid.seq.desc())))
     leading_seq = None
@@ -206,6 +206,7 @@ def bid_record(session: Session, lot: Lot) -> list[dict[str, Any]]:
             if row.status == "active" and row.bidder_id == lot.leader_id and row.amount == lot.current_price:
                 leading_seq = row.seq
                 break
+    top_status = "won" if lot.status == "sold" else "leading"  # the leading row of a sold lot is the winning bid
     return [
         {
             "id": row.id,
@@ -214,7 +215,7 @@ def bid_record(session: Session, lot: Lot) -> list[dict[str, Any]]:
             "alias": aliases.get(row.bidder_id, "????"),
             "amount": row.amount,
             "is_proxy": row.kind == BidKind.PROXY.value,
-            "status": row.status if row.status != "active" else ("leading" if row.seq == leading_seq else "outbid"),
+            "status": row.status if row.status != "active" else ("outbid" if row.seq != leading_seq else top_status),
             "created_at": row.created_at,
         }
         for row in rows

@@ -1,7 +1,8 @@
 """Bid withdrawal (撤回出价 / 撤回竞拍): load the facts under locks, let the domain decide, write it all.
 
-Lock order: the bidder's user row first (so two withdrawals by one person, on any lots, run one after the
-other and cannot both pass the daily quota or charge the fee twice), then the lot row (so a withdrawal and
+Lock order: the bidder's user row first, FOR NO KEY UPDATE (so two withdrawals by one person, on any lots,
+run one after the other and cannot both pass the daily quota or charge the fee twice, while bids that only
+check foreign keys to the user are not blocked), then the lot row (so a withdrawal and
 bids on the same lot are serialised), then the ledger accounts (inside ledger.post).
 """
 
@@ -111,7 +112,9 @@ def withdraw(
     if not confirm:
         raise DomainError(ErrorCode.WITHDRAWAL_CONFIRMATION_REQUIRED)
     session = uow.session
-    session.get(User, user.id, with_for_update=True)  # one withdrawal of this bidder at a time (quota, fee)
+    # One withdrawal of this bidder at a time (quota, fee). NO KEY UPDATE, not UPDATE: a bid on the lot
+    # checks its foreign keys to users with KEY SHARE, which FOR UPDATE would block — a deadlock.
+    session.get(User, user.id, with_for_update={"key_share": True})
     lot = get_lot(session, lot_id, lock=True)
     snapshot = load_snapshot(session, lot)
     rows = bid_rows(session, lot.id)
