@@ -49,9 +49,9 @@ from paimai.domain.rules import LotKind
         pytest.param(g(0), None, id="exactly-start"),
         pytest.param(g(1), None, id="start+1inc"),
         pytest.param(g(7), None, id="start+7inc"),
-        # The grid starts at the start price (k ≥ 0), so anything below it is off the grid.
-        pytest.param(START - INC, ErrorCode.BID_NOT_ON_GRID, id="one-increment-below-start"),
-        pytest.param(START - 1, ErrorCode.BID_NOT_ON_GRID, id="one-fen-below-start"),
+        # Below the start price is "too low" (with the least valid amount), whether on the grid or not.
+        pytest.param(START - INC, ErrorCode.BID_TOO_LOW, id="one-increment-below-start"),
+        pytest.param(START - 1, ErrorCode.BID_TOO_LOW, id="one-fen-below-start"),
         pytest.param(START + 1, ErrorCode.BID_NOT_ON_GRID, id="start+1fen"),
         pytest.param(START + INC // 2, ErrorCode.BID_NOT_ON_GRID, id="half-increment"),
     ],
@@ -82,7 +82,7 @@ def test_a_non_positive_amount_is_refused(amount: int) -> None:
         pytest.param(g(1), None, id="current+1inc"),
         pytest.param(g(4), None, id="current+4inc"),
         pytest.param(g(1) + 1, ErrorCode.BID_NOT_ON_GRID, id="one-fen-off-grid"),
-        pytest.param(g(0) + INC // 2, ErrorCode.BID_NOT_ON_GRID, id="half-increment"),
+        pytest.param(g(0) + INC // 2, ErrorCode.BID_TOO_LOW, id="half-increment-below-next"),
         pytest.param(g(3) - 100, ErrorCode.BID_NOT_ON_GRID, id="above-next-but-off-grid"),
     ],
 )
@@ -106,7 +106,7 @@ def test_too_low_names_the_next_valid_amount_after_a_proxy_moved_the_price() -> 
     error = refusal(snap, 3, g(3))
     assert error.code is ErrorCode.BID_TOO_LOW
     assert error.details["next_valid"] == g(4)
-    assert str(g(4)) in error.message and str(g(4)) in error.message_zh
+    assert "¥1,400.00" in error.message and "¥1,400.00" in error.message_zh  # in yuan, as people read it
     assert bid(snap, 3, g(4)).standing.price == g(5)  # accepted; proxy 1 answers at its maximum
 
 

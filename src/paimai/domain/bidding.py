@@ -16,7 +16,7 @@ from enum import Enum
 from .errors import DomainError, ErrorCode
 from .events import AuctionExtended, BidPlaced, LotClosed, LotEvent, LotStarted
 from .lots import LotAction, LotStatus, transition
-from .money import require_positive
+from .money import require_positive, yuan
 from .rules import LotRules
 
 
@@ -187,15 +187,16 @@ def place_bid(snap: AuctionSnapshot, request: BidRequest, bidder: BidderStanding
         return _raise_maximum(snap, before, request, now)
 
     next_valid = next_valid_amount(before, rules)
-    if not rules.on_grid(request.amount):
-        raise DomainError(ErrorCode.BID_NOT_ON_GRID, next_valid=next_valid, increment=rules.increment)
-    if request.amount < next_valid:
+    if request.amount < next_valid:  # below the start price too: "too low" says what would do
         raise DomainError(
             ErrorCode.BID_TOO_LOW,
-            f"The bid must be at least {next_valid} fen.",
-            f"出价不得低于 {next_valid} 分。",
+            f"The bid must be at least {yuan(next_valid)}.",
+            f"出价不得低于 {yuan(next_valid)}。",
             next_valid=next_valid,
+            increment=rules.increment,
         )
+    if not rules.on_grid(request.amount):
+        raise DomainError(ErrorCode.BID_NOT_ON_GRID, next_valid=next_valid, increment=rules.increment)
     maximum = request.amount if request.max_amount is None else request.max_amount
     if maximum < request.amount or not rules.on_grid(maximum):
         raise DomainError(ErrorCode.MAX_AMOUNT_INVALID, next_valid=next_valid)
