@@ -35,6 +35,7 @@ from paimai.domain.bidding import (
     place_bids,
     start_auction,
 )
+from paimai.domain.deposits import may_pay_deposit
 from paimai.domain.errors import DomainError, ErrorCode
 from paimai.domain.events import AuctionExtended, BidPlaced, LotClosed, LotStarted
 from paimai.domain.lots import LotStatus
@@ -560,3 +561,23 @@ def test_close_auction_only_a_live_lot(status: LotStatus) -> None:
         close_auction(snap, snap.ends_at)
     error = raised.value
     assert error.code is ErrorCode.LOT_TRANSITION_NOT_ALLOWED
+
+
+def test_a_judicial_lot_takes_bids_only_from_real_name_verified_bidders() -> None:
+    judicial = make_snapshot(make_rules(kind=LotKind.JUDICIAL, ends_at=T0 + timedelta(days=2)))
+    unverified = BidderStanding(has_deposit=True, real_name_verified=False)
+    assert refusal(judicial, 1, g(0), standing=unverified).code is ErrorCode.REAL_NAME_REQUIRED
+    assert bid(judicial, 1, g(0)).standing.leader_id == 1
+    commercial = make_snapshot()
+    assert bid(commercial, 1, g(0), standing=unverified).standing.leader_id == 1  # commercial lots do not ask
+
+
+def test_deposits_on_judicial_lots_need_real_name_verification() -> None:
+    ends = T0 + timedelta(days=2)
+    with pytest.raises(DomainError) as refused:
+        may_pay_deposit(LotStatus.LIVE, ends, NOW, is_seller=False, is_staff=False, is_judicial=True)
+    assert refused.value.code is ErrorCode.REAL_NAME_REQUIRED
+    may_pay_deposit(
+        LotStatus.LIVE, ends, NOW, is_seller=False, is_staff=False, is_judicial=True, real_name_verified=True
+    )
+    may_pay_deposit(LotStatus.LIVE, ends, NOW, is_seller=False, is_staff=False)

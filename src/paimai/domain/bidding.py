@@ -17,7 +17,7 @@ from .errors import DomainError, ErrorCode
 from .events import AuctionExtended, BidPlaced, LotClosed, LotEvent, LotStarted
 from .lots import LotAction, LotStatus, transition
 from .money import require_positive, yuan
-from .rules import LotRules
+from .rules import LotKind, LotRules
 
 
 class BidKind(Enum):
@@ -134,6 +134,7 @@ class BidderStanding:
     has_deposit: bool
     is_staff: bool = False
     is_barred: bool = False
+    real_name_verified: bool = True  # 实名认证: required on judicial lots (RULES §1)
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,8 @@ def place_bid(snap: AuctionSnapshot, request: BidRequest, bidder: BidderStanding
     _refuse_unless_open(snap, now)
     if request.bidder_id == snap.seller_id or bidder.is_staff or bidder.is_barred:
         raise DomainError(ErrorCode.BIDDER_NOT_ALLOWED)
+    if snap.rules.kind is LotKind.JUDICIAL and not bidder.real_name_verified:
+        raise DomainError(ErrorCode.REAL_NAME_REQUIRED)
     if not bidder.has_deposit or request.bidder_id not in snap.aliases:
         raise DomainError(ErrorCode.DEPOSIT_REQUIRED, deposit=snap.rules.deposit)
     rules = snap.rules

@@ -18,10 +18,21 @@ class DepositStatus(Enum):
     FORFEITED = "forfeited"
 
 
-def may_pay_deposit(status: LotStatus, ends_at: datetime, now: datetime, *, is_seller: bool, is_staff: bool) -> None:
-    """Deposits are taken from the moment a lot is published until it ends."""
+def may_pay_deposit(
+    status: LotStatus,
+    ends_at: datetime,
+    now: datetime,
+    *,
+    is_seller: bool,
+    is_staff: bool,
+    is_judicial: bool = False,
+    real_name_verified: bool = False,
+) -> None:
+    """Deposits are taken from the moment a lot is published until it ends; judicial lots need 实名认证."""
     if is_seller or is_staff:
         raise DomainError(ErrorCode.BIDDER_NOT_ALLOWED)
+    if is_judicial and not real_name_verified:
+        raise DomainError(ErrorCode.REAL_NAME_REQUIRED)
     if status not in (LotStatus.SCHEDULED, LotStatus.LIVE) or now >= ends_at:
         raise DomainError(ErrorCode.DEPOSIT_NOT_OPEN, status=status.value)
 

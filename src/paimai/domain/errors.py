@@ -48,6 +48,11 @@ class ErrorCode(Enum):
         "该申请不在待审核状态。",
     )
     COURT_SELLER_REQUIRED = (ErrorKind.FORBIDDEN, "Only a court lists judicial lots.", "仅法院可发布司法拍卖拍品。")
+    REAL_NAME_REQUIRED = (
+        ErrorKind.FORBIDDEN,
+        "Verify your real name before taking part in a judicial auction.",
+        "参与司法拍卖前请先完成实名认证。",
+    )
     REAL_NAME_INVALID = (ErrorKind.INVALID, "The name or ID number is not valid.", "姓名或身份证号码无效。")
     REAL_NAME_ALREADY_VERIFIED = (ErrorKind.CONFLICT, "Your real name is already verified.", "您已完成实名认证。")
     NOT_FOUND = (ErrorKind.NOT_FOUND, "Not found.", "未找到。")

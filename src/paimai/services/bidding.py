@@ -31,6 +31,7 @@ def _bidder_standing(session: Session, lot: Lot, user: User) -> BidderStanding:
         # A withdrawal fee taken from the deposit leaves it short: it must be made whole to bid again.
         has_deposit=deposit is not None and deposit.amount >= lot.deposit,
         is_staff=user.is_staff,
+        real_name_verified=user.real_name_verified_at is not None,
     )
 
 

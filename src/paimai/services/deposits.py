@@ -9,6 +9,7 @@ from ..domain import deposits as rules
 from ..domain import ledger
 from ..domain.deposits import DepositStatus, HeldDeposit
 from ..domain.lots import LotStatus
+from ..domain.rules import LotKind
 from ..persistence.models import Deposit, Lot, User
 from .ledger import post
 from .lots import ensure_alias, get_lot
@@ -32,7 +33,13 @@ def pay_deposit(uow: UnitOfWork, user: User, lot_id: int) -> tuple[Deposit, bool
     if existing is not None and existing.amount >= lot.deposit:
         return existing, False
     rules.may_pay_deposit(
-        LotStatus(lot.status), lot.ends_at, uow.now, is_seller=lot.seller_id == user.id, is_staff=user.is_staff
+        LotStatus(lot.status),
+        lot.ends_at,
+        uow.now,
+        is_seller=lot.seller_id == user.id,
+        is_staff=user.is_staff,
+        is_judicial=lot.kind == LotKind.JUDICIAL.value,
+        real_name_verified=user.real_name_verified_at is not None,
     )
     if existing is not None:  # a withdrawal fee was taken from it: freeze the shortfall
         post(uow, ledger.freeze_deposit(user.id, lot.id, lot.deposit - existing.amount))
