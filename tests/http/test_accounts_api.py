@@ -61,6 +61,18 @@ def test_cookie_session_needs_csrf_token_for_changes(api: Api) -> None:
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "CSRF_FAILED"
     assert api.client.get("/api/v1/me/wallet").json() == {"available": 0, "frozen": 0}
+    # A token the attacker chose (say, a cookie planted from another site and echoed) does not pass:
+    # the token is an HMAC of this session under the server's key.
+    api.client.cookies.set("paimai_csrf", "planted")
+    forged = api.client.post("/api/v1/me/wallet/top-up", json={"amount": 100}, headers={"X-CSRF-Token": "planted"})
+    assert (forged.status_code, forged.json()["error"]["code"]) == (403, "CSRF_FAILED")
+    other = api.client.post("/api/v1/auth/login", json={"username": "cookie_user", "password": PASSWORD})
+    api.client.cookies.set("paimai_session", response.cookies["paimai_session"])
+    stale = api.client.post(
+        "/api/v1/me/wallet/top-up", json={"amount": 100}, headers={"X-CSRF-Token": other.cookies["paimai_csrf"]}
+    )
+    assert stale.status_code == 403  # another session's token does not fit this session
+    api.client.cookies.set("paimai_csrf", csrf)
     allowed = api.client.post("/api/v1/me/wallet/top-up", json={"amount": 100}, headers={"X-CSRF-Token": csrf})
     assert allowed.status_code == 200
     assert allowed.json()["available"] == 100

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -13,7 +12,7 @@ from ...domain.rules import CATEGORY_NAMES_EN, CATEGORY_NAMES_ZH, Category, LotK
 from ...services import accounts, bidding, deposits, lots
 from ...services import ledger as ledger_service
 from ...services.uow import UnitOfWork
-from .deps import CSRF_COOKIE, SESSION_COOKIE, ContainerDep, OptionalUserDep, UserDep, run_idempotent
+from .deps import CSRF_COOKIE, SESSION_COOKIE, ContainerDep, OptionalUserDep, UserDep, csrf_token, run_idempotent
 from .schemas import (
     BidIn,
     ClockAdvanceIn,
@@ -42,10 +41,11 @@ def register(body: RegisterIn, container: ContainerDep) -> dict[str, Any]:
         return user_json(user)
 
 
-def set_session_cookies(response: Response, token: str, secure: bool, max_age: int) -> None:
+def set_session_cookies(response: Response, token: str, secret_key: str, secure: bool, max_age: int) -> None:
+    """The session cookie (script cannot read it) and its CSRF token (page scripts echo it in a header)."""
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=secure, max_age=max_age)
     response.set_cookie(
-        CSRF_COOKIE, secrets.token_urlsafe(24), httponly=False, samesite="strict", secure=secure, max_age=max_age
+        CSRF_COOKIE, csrf_token(secret_key, token), httponly=False, samesite="strict", secure=secure, max_age=max_age
     )
 
 
@@ -58,8 +58,9 @@ def login(body: LoginIn, request: Request, container: ContainerDep) -> JSONRespo
         user, token = accounts.login(uow, body.username, body.password, container.settings.token_ttl_hours)
         result = {"token": token, "user": user_json(user)}
     response = JSONResponse(result)
+    settings = container.settings
     set_session_cookies(
-        response, token, container.settings.env == "production", container.settings.token_ttl_hours * 3600
+        response, token, settings.effective_secret_key, settings.env == "production", settings.token_ttl_hours * 3600
     )
     return response
 

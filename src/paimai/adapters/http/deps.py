@@ -42,10 +42,18 @@ def request_token(request: Request) -> tuple[str | None, bool]:
     return request.cookies.get(SESSION_COOKIE), True
 
 
-def check_csrf(request: Request) -> None:
-    cookie = request.cookies.get(CSRF_COOKIE)
+def csrf_token(secret_key: str, session_token: str) -> str:
+    """The CSRF token of a session: an HMAC of the session token under the server's secret key.
+
+    Bound to the session and unforgeable without the key, so a cookie planted by another site (the
+    weakness of a plain double-submit cookie) does not pass.
+    """
+    return hmac.new(secret_key.encode(), b"csrf:" + session_token.encode(), hashlib.sha256).hexdigest()
+
+
+def check_csrf(request: Request, secret_key: str, session_token: str) -> None:
     sent = request.headers.get(CSRF_HEADER)
-    if not cookie or not sent or not hmac.compare_digest(cookie, sent):
+    if not sent or not hmac.compare_digest(csrf_token(secret_key, session_token), sent):
         raise DomainError(ErrorCode.CSRF_FAILED)
 
 
@@ -56,7 +64,7 @@ def optional_user(request: Request, container: ContainerDep) -> User | None:
     with container.reading() as session:
         user = accounts.user_for_token(session, token, container.now())
     if user is not None and from_cookie and request.method not in SAFE_METHODS:
-        check_csrf(request)
+        check_csrf(request, container.settings.effective_secret_key, token)
     return user
 
 
