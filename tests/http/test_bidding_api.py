@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Api
+from conftest import PASSWORD, Api
 
 
 def setup_lot(api: Api, **fields: object) -> tuple[dict[str, object], dict[str, str], dict[str, str], dict[str, str]]:
@@ -77,7 +77,7 @@ def test_refusals_change_nothing(api: Api) -> None:
 
 
 def test_the_winning_row_of_a_sold_lot_says_won(api: Api) -> None:
-    lot, _seller, alice, bob = setup_lot(api)
+    lot, seller, alice, bob = setup_lot(api)
     lot_id = int(str(lot["id"]))
     api.deposit(alice, lot_id)
     api.deposit(bob, lot_id)
@@ -86,3 +86,12 @@ def test_the_winning_row_of_a_sold_lot_says_won(api: Api) -> None:
     assert [r["status"] for r in api.client.get(f"/api/v1/lots/{lot_id}/bids").json()["items"]] == ["leading", "outbid"]
     api.advance(3601)
     assert [r["status"] for r in api.client.get(f"/api/v1/lots/{lot_id}/bids").json()["items"]] == ["won", "outbid"]
+    # The winner and the seller find the order from the lot (API and page); others do not.
+    order_id = api.client.get(f"/api/v1/lots/{lot_id}", headers=bob).json()["my_order_id"]
+    assert order_id is not None
+    assert api.client.get(f"/api/v1/lots/{lot_id}", headers=seller).json()["my_order_id"] == order_id
+    assert api.client.get(f"/api/v1/lots/{lot_id}", headers=alice).json()["my_order_id"] is None
+    api.client.cookies.clear()
+    assert api.client.post("/api/v1/auth/login", json={"username": "bob", "password": PASSWORD}).status_code == 200
+    page = api.client.get(f"/lots/{lot_id}").text
+    assert f'href="/orders/{order_id}"' in page and "查看订单" in page

@@ -316,7 +316,23 @@ def get_lot(lot_id: int, container: ContainerDep, viewer: OptionalUserDep) -> di
         if viewer is not None:
             deposit = deposits.frozen_deposit(session, lot.id, viewer.id)
             body["my_deposit"] = None if deposit is None else {"amount": deposit.amount, "status": deposit.status}
+            body["my_order_id"] = _my_order_id(session, lot.id, viewer.id)
         return body
+
+
+def _my_order_id(session: Any, lot_id: int, user_id: int) -> int | None:
+    """The newest order of this lot the viewer buys or sells (a second-chance order is newer), if any."""
+    from sqlalchemy import or_, select
+
+    from ...persistence.models import Order
+
+    found: int | None = session.scalar(
+        select(Order.id)
+        .where(Order.lot_id == lot_id, or_(Order.buyer_id == user_id, Order.seller_id == user_id))
+        .order_by(Order.id.desc())
+        .limit(1)
+    )
+    return found
 
 
 @router.get("/lots/{lot_id}/bids", tags=["lots"])

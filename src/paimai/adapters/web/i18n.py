@@ -152,6 +152,7 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "login_to_bid": ("登录后报名竞拍", "Log in to bid"),
     "seller_cannot_bid": ("您是该拍品的卖家，不能参与竞价。", "You are this lot's seller and cannot bid."),
     "not_open": ("该拍品当前不接受报名或出价。", "This lot is not taking deposits or bids now."),
+    "view_order": ("查看订单", "View the order"),
     "starts_soon_note": (
         "拍卖尚未开始；可先缴纳保证金，开始后即可出价。",
         "The auction has not started; you may pay the deposit now and bid once it starts.",

@@ -167,6 +167,9 @@
     var mayWithdraw = status === 'live' && loggedIn && !isSeller && (held || mine) &&
       Boolean(data.withdrawal_allowed) && data.kind === 'commercial';
     P.show(panel('withdraw'), mayWithdraw);
+    var orderLink = $('[data-order-link]');
+    if (orderLink && data.my_order_id) { orderLink.setAttribute('href', '/orders/' + data.my_order_id); }
+    P.show($('[data-order-link-row]'), Boolean(data.my_order_id));
     P.show($('[data-withdraw="bid"]'), mayWithdraw && mine);
     if (!mayWithdraw) { closeWithdrawal(); }
 
