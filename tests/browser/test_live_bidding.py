@@ -233,6 +233,7 @@ def test_live_bidding_in_the_browser(tmp_path: Path, browser: Any) -> None:
         expect(confirm.locator("[data-withdraw-price]")).to_have_text("¥1,500.00")
         expect(confirm.locator("[data-withdraw-leader]")).to_have_text(alias_b)
         expect(confirm.locator("[data-withdraw-quota]")).to_have_text("3 / 3")
+        expect(page.locator("[data-quota-left-panel]")).to_have_text("3")
         shoot(page, "lot-withdraw-confirm-desktop-zh")
         page.click("[data-withdraw-go]")
         expect(page.locator("[data-message]")).to_have_text(re.compile("已撤回"))

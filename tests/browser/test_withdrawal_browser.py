@@ -127,6 +127,7 @@ def test_withdrawal_dialog_cancel_confirm_and_a_watcher_following_live(tmp_path:
         bob_page.click("[data-withdraw-go]")
         expect(bob_page.locator("[data-message]")).to_have_text(re.compile("已撤回"))
         expect(bob_page.locator("[data-price]")).to_have_text("¥1,000.00")
+        expect(bob_page.locator("[data-quota-left-panel]")).to_have_text("2")  # the quota left, on the lot page
         for page in (alice_page, bob_page):
             expect(page.locator("[data-price]")).to_have_text("¥1,000.00")
             expect(page.locator("[data-record] tr.row-withdrawn")).to_have_count(1)

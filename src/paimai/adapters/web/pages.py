@@ -30,6 +30,7 @@ from ...domain.errors import DomainError, ErrorCode
 from ...domain.rules import CATEGORY_NAMES_EN, CATEGORY_NAMES_ZH, Category, LotKind
 from ...persistence.models import User
 from ...services import accounts
+from ...services import withdrawal as withdrawal_service
 from ..http import api, withdrawal_api
 from ..http.deps import SESSION_COOKIE
 from . import formatting, i18n, order_pages
@@ -249,8 +250,15 @@ def lot_page(request: Request, lot_id: str) -> Response:
     window = int(lot["extension_seconds"])
     extension_window = page.t("minutes", n=window // 60) if window % 60 == 0 else page.t("seconds", n=window)
     is_staff = page.user is not None and page.user.is_staff
+    quota_left = None
+    if page.user is not None:
+        with page.container.reading() as session:
+            quota_left = withdrawal_service.quota(
+                session, page.user.id, page.now, platform.withdrawal_quota_per_day
+            ).left
     return page.render(
         "lot.html",
+        withdrawal_quota_left=quota_left,
         lot=lot,
         bids=bids,
         seller_name=seller_name,

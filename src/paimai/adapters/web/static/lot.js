@@ -582,6 +582,7 @@
       closeWithdrawal();
       if (result.ok) {
         var done = result.data.withdrawal || {};
+        if (result.data.quota) { setText('[data-quota-left-panel]', String(result.data.quota.left)); }
         P.say(message(), P.t('withdrawn_done') + ' ' + P.t('withdrawal_fee') + ' ' + P.yuan(done.fee || 0), 'success');
       } else {
         sayError(result.data);
