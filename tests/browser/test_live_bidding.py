@@ -8,7 +8,6 @@ artifacts/screenshots/ for a person to look at.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -18,7 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import PASSWORD, make_settings, service_missing
+from browsing import DESKTOP, PHONE, TIMEOUT_MS, api_login, chromium, shoot
+from conftest import PASSWORD, make_settings
 from paimai.bootstrap import Container
 from paimai.persistence.migrate import upgrade
 from paimai.services import accounts
@@ -26,30 +26,16 @@ from servers import running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
-TIMEOUT_MS = 10_000
-
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        service_missing("Chromium", FileNotFoundError(CHROMIUM))
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
-def login(base: str, username: str) -> dict[str, str]:
-    response = httpx.post(f"{base}/api/v1/auth/login", json={"username": username, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['token']}"}
+login = api_login
 
 
 def create_lot(base: str, seller: dict[str, str], staff: dict[str, str], now: Any, **fields: Any) -> dict[str, Any]:
@@ -67,11 +53,6 @@ def create_lot(base: str, seller: dict[str, str], staff: dict[str, str], now: An
     approved = httpx.post(f"{base}/api/v1/staff/lots/{created.json()['id']}/approve", headers=staff)
     assert approved.status_code == 200, approved.text
     return dict(httpx.get(f"{base}/api/v1/lots/{created.json()['id']}").json())
-
-
-def shoot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_live_bidding_in_the_browser(tmp_path: Path, browser: Any) -> None:

@@ -3,7 +3,6 @@ bidder's page following live, in its own browser context, without a reload."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -13,7 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import PASSWORD, make_settings, service_missing
+from browsing import api_login, chromium, open_as, shoot
+from conftest import PASSWORD, make_settings
 from paimai.bootstrap import Container
 from paimai.persistence.migrate import upgrade
 from paimai.services import accounts
@@ -21,46 +21,22 @@ from servers import running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-TIMEOUT_MS = 10_000
-
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        service_missing("Chromium", FileNotFoundError(CHROMIUM))
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+def browser() -> Iterator[Any]:
+    with chromium() as launched:
         yield launched
-        launched.close()
-
-
-def api_login(base: str, username: str) -> dict[str, str]:
-    response = httpx.post(f"{base}/api/v1/auth/login", json={"username": username, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['token']}"}
 
 
 def page_login(browser: Any, base: str, username: str, path: str) -> tuple[Any, Any, list[str]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{base}/login?next={path}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(f"{base}{path}")
+    context, page, errors = open_as(browser, base, username, path, viewport={"width": 1280, "height": 900})
     sync_api.expect(page.locator("[data-live-indicator]")).to_have_text("实时")
     return context, page, errors
 
 
-def test_withdrawal_dialog_cancel_confirm_and_a_watcher_following_live(tmp_path: Path, chromium: Any) -> None:
+def test_withdrawal_dialog_cancel_confirm_and_a_watcher_following_live(tmp_path: Path, browser: Any) -> None:
     expect = sync_api.expect
     url = f"sqlite:///{tmp_path / 'paimai.db'}"
     upgrade(url)
@@ -99,8 +75,8 @@ def test_withdrawal_dialog_cancel_confirm_and_a_watcher_following_live(tmp_path:
         alias_b = placed.json()["leader"]
 
         path = f"/lots/{lot_id}"
-        bob_context, bob_page, bob_errors = page_login(chromium, base, "bob", path)
-        alice_context, alice_page, alice_errors = page_login(chromium, base, "alice", path)
+        bob_context, bob_page, bob_errors = page_login(browser, base, "bob", path)
+        alice_context, alice_page, alice_errors = page_login(browser, base, "alice", path)
         for page in (bob_page, alice_page):
             expect(page.locator("[data-price]")).to_have_text("¥1,300.00")
             page.evaluate("window.__stillHere = true")
@@ -113,8 +89,7 @@ def test_withdrawal_dialog_cancel_confirm_and_a_watcher_following_live(tmp_path:
         expect(dialog.locator("[data-withdraw-fee]")).to_have_text("¥30.00")
         expect(dialog.locator("[data-withdraw-price]")).to_have_text("¥1,000.00")
         expect(dialog.locator("[data-withdraw-quota]")).to_have_text("3 / 3")
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        bob_page.screenshot(path=str(SHOTS / "withdraw-dialog-bob-zh.png"), full_page=True)
+        shoot(bob_page, "withdraw-dialog-bob-zh")
         dialog.get_by_role("button", name="取消").click()
         expect(dialog).to_be_hidden()
         lot = httpx.get(f"{base}/api/v1/lots/{lot_id}").json()
@@ -134,7 +109,7 @@ def test_withdrawal_dialog_cancel_confirm_and_a_watcher_following_live(tmp_path:
             expect(page.locator("[data-record] tr.row-withdrawn .bid-status")).to_have_text("已撤回")
             expect(page.locator("[data-record] tr.row-withdrawn .alias")).to_contain_text(alias_b)
         expect(alice_page.locator("[data-leader-note]")).to_be_visible()  # Alice leads again, live
-        alice_page.screenshot(path=str(SHOTS / "withdraw-watcher-alice-zh.png"), full_page=True)
+        shoot(alice_page, "withdraw-watcher-alice-zh")
 
         # Bob withdraws from the auction altogether; the deposit comes back less the fee.
         bob_page.click("[data-withdraw=auction]")

@@ -7,7 +7,6 @@ buyer's record and accepts. Alice's deposit is back in her wallet. Screenshots g
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -17,7 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import PASSWORD, make_settings, service_missing
+from browsing import PHONE, api_login, chromium, open_as, shoot
+from conftest import PASSWORD, make_settings
 from paimai.bootstrap import Container
 from paimai.persistence.migrate import upgrade
 from paimai.services import accounts
@@ -25,12 +25,6 @@ from servers import running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
-TIMEOUT_MS = 10_000
 FUNDS = 5_000_000
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -38,42 +32,11 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        service_missing("Chromium", FileNotFoundError(CHROMIUM))
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
-def login(base: str, username: str) -> dict[str, str]:
-    response = httpx.post(f"{base}/api/v1/auth/login", json={"username": username, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['token']}"}
-
-
-def shoot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def open_as(browser: Any, base: str, username: str, target: str, **options: Any) -> tuple[Any, Any, list[str]]:
-    """A browser context of its own, logged in through the login page and sent on to `target`."""
-    context = browser.new_context(**{"viewport": DESKTOP, "locale": "zh-CN", "timezone_id": "Europe/London", **options})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console",
-        lambda m: errors.append(m.text) if m.type == "error" and "status of 4" not in m.text else None,
-    )
-    page.goto(f"{base}/login?next={target}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(f"{base}{target}")
-    return context, page, errors
+login = api_login
 
 
 def test_win_then_close_by_agreement_in_two_browsers(tmp_path: Path, browser: Any) -> None:
