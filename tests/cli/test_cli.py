@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, func, inspect, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
-from conftest import POSTGRES_URL, service_missing, worker_name
+from conftest import fresh_postgres_database
 from paimai.adapters.cli.demo import BIDDERS, DEMO_USERS, LIVE_SCENARIOS, SELLERS, seed
 from paimai.adapters.cli.main import app
 from paimai.bootstrap import Container
@@ -355,22 +354,9 @@ def test_demo_with_fewer_lots_still_covers_every_state_and_category(tmp_path: Pa
 
 @pytest.fixture
 def cli_postgres_url() -> Iterator[str]:
-    """A database of this test worker's own (not the shared test databases), created empty."""
-    admin_url = normalise_url(POSTGRES_URL)
-    name = f"paimai_test_cli_{worker_name()}"
-    admin: Engine | None = None
-    try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        service_missing("PostgreSQL", error)
-    assert admin is not None
-    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    """A database of this test's own (not the shared test databases), created empty."""
+    with fresh_postgres_database("cli_") as url:
+        yield url
 
 
 @pytest.mark.postgres
