@@ -122,6 +122,13 @@ def test_withdrawal_dialog_cancel_confirm_and_a_watcher_following_live(tmp_path:
         assert seller_wallet["available"] == 6_000
         for page in (alice_page, bob_page):
             assert page.evaluate("window.__stillHere") is True  # no reload happened
+        # 关注: Alice watches the lot from its page and finds it in her personal centre.
+        alice_page.click("[data-watch]")
+        expect(alice_page.locator("[data-watch-label]")).to_have_text("★ 已关注")
+        expect(alice_page.locator("[data-watchers]")).to_have_text("1")
+        alice_page.goto(f"{base}/me")
+        expect(alice_page.locator("[data-watchlist] tr", has_text="田黄石印章")).to_have_count(1)
+        shoot(alice_page, "me-watchlist-alice-zh")
         assert bob_errors == [] and alice_errors == []
         bob_context.close()
         alice_context.close()

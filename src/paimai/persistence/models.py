@@ -358,3 +358,14 @@ class Notification(Base):
     params: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Watch(Base):
+    """A lot on a user's watchlist (关注): shown in the personal centre, counted on the lot page."""
+
+    __tablename__ = "watches"
+    __table_args__ = (UniqueConstraint("user_id", "lot_id"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

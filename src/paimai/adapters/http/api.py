@@ -9,14 +9,19 @@ from fastapi.responses import JSONResponse
 
 from ...domain.errors import DomainError, ErrorCode
 from ...domain.rules import CATEGORY_NAMES_EN, CATEGORY_NAMES_ZH, Category, LotKind, LotRules
-from ...services import accounts, bidding, deposits, lots
+from ...services import accounts, bidding, deposits, lots, watchlist
 from ...services import ledger as ledger_service
 from ...services.uow import UnitOfWork
 from .deps import CSRF_COOKIE, SESSION_COOKIE, ContainerDep, OptionalUserDep, UserDep, csrf_token, run_idempotent
 from .schemas import (
+    NO_NUL,
     BidIn,
     ClockAdvanceIn,
+    Cursor,
     DecisionIn,
+    Filter,
+    Id,
+    Limit,
     LoginIn,
     LotIn,
     RealNameIn,
@@ -27,8 +32,6 @@ from .schemas import (
 from .views import lot_json, page, user_json
 
 router = APIRouter(prefix="/api/v1")
-Limit = Annotated[int, Query(ge=1, le=200)]
-Cursor = Annotated[int | None, Query(ge=1)]
 
 
 # ---- accounts -------------------------------------------------------------------------------
@@ -167,7 +170,7 @@ def apply_to_sell(body: SellerApplicationIn, user: UserDep, container: Container
 
 
 @router.get("/staff/seller-applications", tags=["staff"])
-def seller_applications(user: UserDep, container: ContainerDep, status: str | None = "pending") -> dict[str, Any]:
+def seller_applications(user: UserDep, container: ContainerDep, status: Filter = "pending") -> dict[str, Any]:
     accounts.require_staff(user)
     with container.reading() as session:
         items = [
@@ -194,13 +197,13 @@ def _decide(container: Any, user: Any, application_id: int, approve: bool, reaso
 
 @router.post("/staff/seller-applications/{application_id}/approve", tags=["staff"])
 def approve_seller(
-    application_id: int, user: UserDep, container: ContainerDep, body: DecisionIn | None = None
+    application_id: Id, user: UserDep, container: ContainerDep, body: DecisionIn | None = None
 ) -> dict[str, Any]:
     return _decide(container, user, application_id, True, body.reason if body else None)
 
 
 @router.post("/staff/seller-applications/{application_id}/reject", tags=["staff"])
-def reject_seller(application_id: int, body: DecisionIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+def reject_seller(application_id: Id, body: DecisionIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     return _decide(container, user, application_id, False, body.reason)
 
 
@@ -245,10 +248,10 @@ def create_lot(body: LotIn, user: UserDep, container: ContainerDep) -> dict[str,
 def list_lots(
     container: ContainerDep,
     viewer: OptionalUserDep,
-    status: str | None = None,
-    category: str | None = None,
-    kind: str | None = None,
-    q: Annotated[str | None, Query(max_length=100)] = None,
+    status: Filter = None,
+    category: Filter = None,
+    kind: Filter = None,
+    q: Filter = None,
     mine: bool = False,
     limit: Limit = 50,
     cursor: Cursor = None,
@@ -272,7 +275,11 @@ def list_lots(
 
 @router.get("/staff/lots", tags=["staff"])
 def staff_lots(
-    user: UserDep, container: ContainerDep, status: str = "pending_review", limit: Limit = 50, cursor: Cursor = None
+    user: UserDep,
+    container: ContainerDep,
+    status: Annotated[str, Query(max_length=100, pattern=NO_NUL)] = "pending_review",
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> dict[str, Any]:
     accounts.require_staff(user)
     with container.reading() as session:
@@ -290,33 +297,36 @@ def _review(container: Any, user: Any, lot_id: int, approve: bool, reason: str |
 
 
 @router.post("/staff/lots/{lot_id}/approve", tags=["staff"])
-def approve_lot(lot_id: int, user: UserDep, container: ContainerDep, body: DecisionIn | None = None) -> dict[str, Any]:
+def approve_lot(lot_id: Id, user: UserDep, container: ContainerDep, body: DecisionIn | None = None) -> dict[str, Any]:
     result = _review(container, user, lot_id, True, body.reason if body else None)
     container.run_due_work()  # a lot whose start has passed goes live at once
     return result
 
 
 @router.post("/staff/lots/{lot_id}/reject", tags=["staff"])
-def reject_lot(lot_id: int, body: DecisionIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+def reject_lot(lot_id: Id, body: DecisionIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     return _review(container, user, lot_id, False, body.reason)
 
 
-def _visible(lot: Any, viewer: Any) -> bool:
+def visible(lot: Any, viewer: Any) -> bool:
+    """The public sees published lots; their seller and staff also see drafts, reviews and rejections."""
     hidden = lot.status in ("draft", "pending_review", "rejected")
     return not hidden or (viewer is not None and (viewer.is_staff or viewer.id == lot.seller_id))
 
 
 @router.get("/lots/{lot_id}", tags=["lots"])
-def get_lot(lot_id: int, container: ContainerDep, viewer: OptionalUserDep) -> dict[str, Any]:
+def get_lot(lot_id: Id, container: ContainerDep, viewer: OptionalUserDep) -> dict[str, Any]:
     with container.reading() as session:
         lot = lots.get_lot(session, lot_id)
-        if not _visible(lot, viewer):
+        if not visible(lot, viewer):
             raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
         body = lot_json(session, lot, container.now(), viewer)
         if viewer is not None:
             deposit = deposits.frozen_deposit(session, lot.id, viewer.id)
             body["my_deposit"] = None if deposit is None else {"amount": deposit.amount, "status": deposit.status}
             body["my_order_id"] = _my_order_id(session, lot.id, viewer.id)
+            body["watching"] = watchlist.is_watching(session, viewer.id, lot.id)
+        body["watchers"] = watchlist.watchers(session, lot.id)
         return body
 
 
@@ -336,16 +346,16 @@ def _my_order_id(session: Any, lot_id: int, user_id: int) -> int | None:
 
 
 @router.get("/lots/{lot_id}/bids", tags=["lots"])
-def lot_bids(lot_id: int, container: ContainerDep, viewer: OptionalUserDep) -> dict[str, Any]:
+def lot_bids(lot_id: Id, container: ContainerDep, viewer: OptionalUserDep) -> dict[str, Any]:
     with container.reading() as session:
         lot = lots.get_lot(session, lot_id)
-        if not _visible(lot, viewer):
+        if not visible(lot, viewer):
             raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
         return {"items": lots.bid_record(session, lot), "next_cursor": None}
 
 
 @router.post("/lots/{lot_id}/deposit", tags=["bidding"])
-def pay_deposit(lot_id: int, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+def pay_deposit(lot_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     def operation(uow: UnitOfWork) -> tuple[int, Any]:
         deposit, created = deposits.pay_deposit(uow, user, lot_id)
         alias = lots.aliases_of(uow.session, lot_id).get(user.id)
@@ -363,7 +373,7 @@ def pay_deposit(lot_id: int, request: Request, user: UserDep, container: Contain
 
 
 @router.post("/lots/{lot_id}/bids", status_code=201, tags=["bidding"])
-def place_bid(lot_id: int, body: BidIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+def place_bid(lot_id: Id, body: BidIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     def operation(uow: UnitOfWork) -> tuple[int, Any]:
         placed = bidding.place_bid(uow, user, lot_id, body.amount, body.max_amount)
         lot, bid = placed.lot, placed.bid
@@ -391,7 +401,7 @@ def place_bid(lot_id: int, body: BidIn, request: Request, user: UserDep, contain
 
 
 @router.post("/lots/{lot_id}/cancel", tags=["lots"])
-def cancel_lot(lot_id: int, body: DecisionIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+def cancel_lot(lot_id: Id, body: DecisionIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     """中止拍卖: the seller or staff stop a scheduled or live lot; every deposit is refunded."""
     from ...services import lifecycle
 
@@ -401,12 +411,12 @@ def cancel_lot(lot_id: int, body: DecisionIn, user: UserDep, container: Containe
 
 
 @router.get("/lots/{lot_id}/record", tags=["lots"])
-def lot_record(lot_id: int, container: ContainerDep, viewer: OptionalUserDep) -> dict[str, Any]:
+def lot_record(lot_id: Id, container: ContainerDep, viewer: OptionalUserDep) -> dict[str, Any]:
     from ...services import record
 
     with container.reading() as session:
         lot = lots.get_lot(session, lot_id)
-        if not _visible(lot, viewer):
+        if not visible(lot, viewer):
             raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
         entries = record.entries(session, lot_id)
     return {"lot_id": lot_id, "entries": entries, "verified": record.verify(entries)}

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from ...bootstrap import Container
 from ...config import Settings
 from ..realtime import sse
-from . import api, errors, orders_api, withdrawal_api
+from . import api, errors, orders_api, watchlist_api, withdrawal_api
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     errors.install(app)
     app.include_router(api.router)
     app.include_router(withdrawal_api.router)
+    app.include_router(watchlist_api.router)
     app.include_router(orders_api.router)
     app.include_router(sse.router)
     from ..web.pages import install as install_pages

@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ...domain.errors import DomainError, ErrorCode, ErrorKind
@@ -82,4 +82,18 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             error_body(ErrorCode.CONFLICT.name, "The platform is busy; try again.", "系统繁忙，请重试。"),
             status_code=503,
+        )
+
+    @app.exception_handler(DataError)
+    async def _data(_request: Request, error: DataError) -> JSONResponse:
+        """A value the database cannot hold (out of range, NUL in text) that validation let through: bad input."""
+        log.warning("database refused a value: %s", error.orig)
+        return domain_error_response(DomainError(ErrorCode.VALIDATION_FAILED))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, _error: Exception) -> JSONResponse:
+        """The last resort: still the JSON error shape, never a bare text page (the server logs the error)."""
+        return JSONResponse(
+            error_body("INTERNAL_ERROR", "Something went wrong on our side; try again.", "系统出错，请稍后重试。"),
+            status_code=500,
         )

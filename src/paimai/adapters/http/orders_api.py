@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 from sqlalchemy.orm import Session
@@ -22,11 +22,9 @@ from ...services import accounts
 from ...services import orders as service
 from ...services.uow import UnitOfWork
 from .deps import ContainerDep, UserDep, run_idempotent
-from .schemas import Strict
+from .schemas import MAX_ID, Cursor, Filter, Id, Limit, Strict
 
 router = APIRouter(prefix="/api/v1", tags=["orders"])
-Limit = Annotated[int, Query(ge=1, le=200)]
-Cursor = Annotated[int | None, Query(ge=1)]
 Note = Field(default="", max_length=500)
 
 
@@ -55,7 +53,7 @@ class ResolveIn(Strict):
 
 
 class ReadIn(Strict):
-    ids: list[Annotated[int, Field(ge=1)]] | None = Field(default=None, max_length=500)
+    ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None = Field(default=None, max_length=500)
 
 
 # ---- shapes --------------------------------------------------------------------------------------------
@@ -235,7 +233,7 @@ def my_offers(user: UserDep, container: ContainerDep) -> dict[str, Any]:
 
 
 @router.get("/orders/{order_id}")
-def get_order(order_id: int, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+def get_order(order_id: Id, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     now = container.now()
     with container.reading() as session:
         row = service.visible_order(session, user, order_id)
@@ -259,13 +257,13 @@ def _step(
 
 
 @router.post("/orders/{order_id}/pay")
-def pay(order_id: int, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+def pay(order_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     """Pay the price less the frozen deposit from the wallet; the whole price goes into escrow."""
     return _step(container, request, user, order_id, {}, lambda uow: service.pay(uow, user, order_id))
 
 
 @router.post("/orders/{order_id}/ship")
-def ship(order_id: int, body: ShipIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+def ship(order_id: Id, body: ShipIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     return _step(
         container,
         request,
@@ -277,14 +275,14 @@ def ship(order_id: int, body: ShipIn, request: Request, user: UserDep, container
 
 
 @router.post("/orders/{order_id}/confirm-receipt")
-def confirm_receipt(order_id: int, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+def confirm_receipt(order_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     """Receipt confirmed: escrow pays the seller, less the commission."""
     return _step(container, request, user, order_id, {}, lambda uow: service.confirm_receipt(uow, user, order_id))
 
 
 @router.post("/orders/{order_id}/refund-request")
 def refund_request(
-    order_id: int, body: RefundRequestIn, request: Request, user: UserDep, container: ContainerDep
+    order_id: Id, body: RefundRequestIn, request: Request, user: UserDep, container: ContainerDep
 ) -> JSONResponse:
     reason = RefundReason(body.reason)
     return _step(
@@ -298,13 +296,13 @@ def refund_request(
 
 
 @router.post("/orders/{order_id}/refund-request/accept")
-def accept_refund(order_id: int, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+def accept_refund(order_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     return _step(container, request, user, order_id, {}, lambda uow: service.accept_refund(uow, user, order_id))
 
 
 @router.post("/orders/{order_id}/refund-request/decline")
 def decline_refund(
-    order_id: int, request: Request, user: UserDep, container: ContainerDep, body: NoteIn | None = None
+    order_id: Id, request: Request, user: UserDep, container: ContainerDep, body: NoteIn | None = None
 ) -> JSONResponse:
     note = body.note if body else ""
     return _step(
@@ -319,7 +317,7 @@ def decline_refund(
 
 @router.post("/orders/{order_id}/close-request")
 def close_request(
-    order_id: int, body: CloseRequestIn, request: Request, user: UserDep, container: ContainerDep
+    order_id: Id, body: CloseRequestIn, request: Request, user: UserDep, container: ContainerDep
 ) -> JSONResponse:
     """协商关闭交易: before paying, the buyer asks the seller to close the deal (误拍, 改变主意 …)."""
     reason = CloseReason(body.reason)
@@ -334,19 +332,19 @@ def close_request(
 
 
 @router.post("/orders/{order_id}/close-request/accept")
-def accept_close(order_id: int, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+def accept_close(order_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     """The seller agrees: the order closes with no penalty and the buyer's deposit is released."""
     return _step(container, request, user, order_id, {}, lambda uow: service.accept_close(uow, user, order_id))
 
 
 @router.post("/orders/{order_id}/close-request/decline")
-def decline_close(order_id: int, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+def decline_close(order_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     return _step(container, request, user, order_id, {}, lambda uow: service.decline_close(uow, user, order_id))
 
 
 @router.post("/orders/{order_id}/refuse")
 def refuse_to_sell(
-    order_id: int, request: Request, user: UserDep, container: ContainerDep, body: NoteIn | None = None
+    order_id: Id, request: Request, user: UserDep, container: ContainerDep, body: NoteIn | None = None
 ) -> JSONResponse:
     """The seller refuses to sell: the buyer is made whole and paid a sum equal to the deposit."""
     note = body.note if body else ""
@@ -362,7 +360,7 @@ def refuse_to_sell(
 
 @router.post("/orders/{order_id}/undeliverable")
 def undeliverable(
-    order_id: int, request: Request, user: UserDep, container: ContainerDep, body: NoteIn | None = None
+    order_id: Id, request: Request, user: UserDep, container: ContainerDep, body: NoteIn | None = None
 ) -> JSONResponse:
     """The seller reports shipping information that makes delivery impossible: the buyer's default."""
     note = body.note if body else ""
@@ -380,7 +378,7 @@ def undeliverable(
 
 
 @router.post("/orders/{order_id}/second-chance", status_code=201)
-def second_chance(order_id: int, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+def second_chance(order_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     """After the buyer's default: offer the lot to the runner-up at that bidder's highest bid, for 48 h."""
 
     def operation(uow: UnitOfWork) -> tuple[int, Any]:
@@ -391,13 +389,13 @@ def second_chance(order_id: int, request: Request, user: UserDep, container: Con
 
 
 @router.get("/offers/{offer_id}")
-def get_offer(offer_id: int, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+def get_offer(offer_id: Id, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     with container.reading() as session:
         return offer_json(session, service.visible_offer(session, user, offer_id), user)
 
 
 @router.post("/offers/{offer_id}/accept", status_code=201)
-def accept_offer(offer_id: int, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+def accept_offer(offer_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     """Accepting makes a new order at the offered price with its own deadline; no deposit is needed."""
 
     def operation(uow: UnitOfWork) -> tuple[int, Any]:
@@ -411,7 +409,7 @@ def accept_offer(offer_id: int, request: Request, user: UserDep, container: Cont
 
 
 @router.post("/offers/{offer_id}/decline")
-def decline_offer(offer_id: int, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+def decline_offer(offer_id: Id, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     with container.transaction() as uow:
         return offer_json(uow.session, service.decline_offer(uow, user, offer_id), user)
 
@@ -421,7 +419,7 @@ def decline_offer(offer_id: int, user: UserDep, container: ContainerDep) -> dict
 
 @router.get("/staff/orders", tags=["staff"])
 def staff_orders(
-    user: UserDep, container: ContainerDep, status: str | None = "disputed", limit: Limit = 50, cursor: Cursor = None
+    user: UserDep, container: ContainerDep, status: Filter = "disputed", limit: Limit = 50, cursor: Cursor = None
 ) -> dict[str, Any]:
     accounts.require_staff(user)
     now = container.now()
@@ -431,7 +429,7 @@ def staff_orders(
 
 
 @router.post("/staff/orders/{order_id}/resolve", tags=["staff"])
-def resolve(order_id: int, body: ResolveIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
+def resolve(order_id: Id, body: ResolveIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     """Arbitrate a disputed refund: refund (seller's fault: in full; buyer's: less the penalty) or release."""
     if not user.is_staff:
         raise DomainError(ErrorCode.STAFF_ONLY)

@@ -3,17 +3,44 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from fastapi import Path, Query
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from ...domain.money import MAX_AMOUNT_FEN
 
 Fen = Field(gt=0, le=MAX_AMOUNT_FEN, strict=True)
 
+MAX_ID = 2**63 - 1  # ids are BIGINT: a larger one cannot name a row, and PostgreSQL refuses to compare it
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL (0x00)
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Limit = Annotated[int, Query(ge=1, le=200)]
+Cursor = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+Filter = Annotated[str | None, Query(max_length=100, pattern=NO_NUL)]
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """Text with a NUL character is refused: it cannot be stored, and no honest input has one."""
+        if _has_nul(value):
+            raise ValueError("text must not contain NUL (\\x00) characters")
+        return value
 
 
 class RegisterIn(Strict):

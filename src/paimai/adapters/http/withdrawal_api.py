@@ -15,7 +15,7 @@ from ...services import lots
 from ...services import withdrawal as service
 from ...services.uow import UnitOfWork
 from .deps import ContainerDep, UserDep, run_idempotent
-from .schemas import WithdrawIn
+from .schemas import Id, WithdrawIn
 
 router = APIRouter(prefix="/api/v1", tags=["withdrawal"])
 
@@ -49,7 +49,7 @@ def _rows_json(rows: tuple[BidRow, ...], aliases: dict[int, str], status: str) -
 
 
 @router.get("/lots/{lot_id}/withdrawal-preview")
-def withdrawal_preview(lot_id: int, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+def withdrawal_preview(lot_id: Id, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     """What 撤回出价 and 撤回竞拍 would do now — the bids, the fee, the quota — or why each is refused."""
     now = container.now()
     limit = container.platform.withdrawal_quota_per_day
@@ -130,7 +130,7 @@ def _withdraw(
 
 @router.post("/lots/{lot_id}/bids/{bid_id}/withdraw")
 def withdraw_bid(
-    lot_id: int, bid_id: int, body: WithdrawIn, request: Request, user: UserDep, container: ContainerDep
+    lot_id: Id, bid_id: Id, body: WithdrawIn, request: Request, user: UserDep, container: ContainerDep
 ) -> JSONResponse:
     """撤回出价: withdraw your latest active bid (with the proxy rows placed for it)."""
     return _withdraw(container, request, user, lot_id, WithdrawalScope.BID, bid_id, body)
@@ -138,7 +138,7 @@ def withdraw_bid(
 
 @router.post("/lots/{lot_id}/withdraw")
 def withdraw_from_auction(
-    lot_id: int, body: WithdrawIn, request: Request, user: UserDep, container: ContainerDep
+    lot_id: Id, body: WithdrawIn, request: Request, user: UserDep, container: ContainerDep
 ) -> JSONResponse:
     """撤回竞拍: withdraw every active bid of yours on the lot; the deposit is released less the fee."""
     return _withdraw(container, request, user, lot_id, WithdrawalScope.AUCTION, None, body)

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from ...domain.errors import DomainError, ErrorCode
 from ...services import lots, record
 from ..http.deps import ContainerDep
+from ..http.schemas import Id
 
 router = APIRouter(prefix="/api/v1")
 MAX_CONNECTION_SECONDS = 30 * 60
@@ -29,7 +30,7 @@ def format_event(payload: dict[str, Any]) -> str:
 
 @router.get("/lots/{lot_id}/events", tags=["live"])
 async def lot_events(
-    lot_id: int,
+    lot_id: Id,
     request: Request,
     container: ContainerDep,
     last_event_id: Annotated[int | None, Query(ge=0)] = None,

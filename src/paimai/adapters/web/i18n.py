@@ -153,6 +153,14 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "seller_cannot_bid": ("您是该拍品的卖家，不能参与竞价。", "You are this lot's seller and cannot bid."),
     "not_open": ("该拍品当前不接受报名或出价。", "This lot is not taking deposits or bids now."),
     "view_order": ("查看订单", "View the order"),
+    "watch": ("☆ 关注", "☆ Watch"),
+    "watching": ("★ 已关注", "★ Watching"),
+    "watchlist": ("我的关注", "My watchlist"),
+    "watchlist_empty": (
+        "还没有关注的拍品。在拍品页点击「关注」即可收藏。",
+        "No watched lots yet. Press “Watch” on a lot's page.",
+    ),
+    "unwatch": ("取消关注", "Unwatch"),
     "starts_soon_note": (
         "拍卖尚未开始；可先缴纳保证金，开始后即可出价。",
         "The auction has not started; you may pay the deposit now and bid once it starts.",
@@ -341,6 +349,8 @@ JS_KEYS: Final = (
     "bid_withdrawn",
     "bid_void",
     "bid_won",
+    "watch",
+    "watching",
     "deposit_topup_cta",
     "withdraw_title_bid",
     "withdraw_title_auction",

@@ -31,7 +31,7 @@ from ...domain.rules import CATEGORY_NAMES_EN, CATEGORY_NAMES_ZH, Category, LotK
 from ...persistence.models import User
 from ...services import accounts
 from ...services import withdrawal as withdrawal_service
-from ..http import api, withdrawal_api
+from ..http import api, watchlist_api, withdrawal_api
 from ..http.deps import SESSION_COOKIE
 from . import formatting, i18n, order_pages
 
@@ -204,7 +204,7 @@ def lot_list(
     status = _choice(status, PUBLIC_STATUSES)
     category = _choice(category, [c.value for c in Category])
     kind = _choice(kind, [k.value for k in LotKind])
-    text = (q or "").strip()[:100] or None
+    text = (q or "").replace("\x00", "").strip()[:100] or None  # PostgreSQL text cannot hold NUL
     after = int(cursor) if cursor and cursor.isdigit() and len(cursor) < 18 else None
     found = api.list_lots(
         container=page.container,
@@ -309,6 +309,7 @@ def me_page(request: Request) -> Response:
         deposits=api.my_deposits(user=user, container=container)["items"],
         my_bids=api.my_bids(user=user, container=container)["items"],
         withdrawals=withdrawal_api.my_withdrawals(user=user, container=container),
+        watched=watchlist_api.my_watchlist(user=user, container=container, limit=50, cursor=None)["items"],
         **order_pages.personal_centre(user, container),  # orders, offers and notifications (RULES §6, §8)
     )
 

@@ -591,6 +591,23 @@
     });
   }
 
+  /* ---- 关注 (watchlist) ------------------------------------------------------------------------ */
+
+  function toggleWatch(event) {
+    var button = event.currentTarget;
+    var on = button.getAttribute('aria-pressed') === 'true';
+    button.disabled = true;
+    P.api(on ? 'DELETE' : 'POST', '/lots/' + lotId + '/watch').then(function (result) {
+      button.disabled = false;
+      if (!result.ok) { sayError(result.data); return; }
+      var watching = Boolean(result.data.watching);
+      button.setAttribute('aria-pressed', watching ? 'true' : 'false');
+      button.classList.toggle('on', watching);
+      setText('[data-watch-label]', P.t(watching ? 'watching' : 'watch'));
+      setText('[data-watchers]', String(result.data.watchers));
+    });
+  }
+
   /* ---- start ---------------------------------------------------------------------------------- */
 
   document.addEventListener('DOMContentLoaded', function () {
@@ -610,6 +627,8 @@
     for (var j = 0; j < steps.length; j++) { steps[j].addEventListener('click', step); }
     var amount = $('#bid-amount');
     if (amount) { amount.addEventListener('input', function () { amountDirty = true; }); }
+    var watchButton = $('[data-watch]');
+    if (watchButton) { watchButton.addEventListener('click', toggleWatch); }
     var withdrawButtons = $all('[data-withdraw]');
     for (var k = 0; k < withdrawButtons.length; k++) { withdrawButtons[k].addEventListener('click', openWithdrawal); }
     var go = $('[data-withdraw-go]');

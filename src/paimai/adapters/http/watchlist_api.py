@@ -1,0 +1,60 @@
+"""The watchlist (关注): follow a lot from its page, see every followed lot in the personal centre."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from ...domain.errors import DomainError, ErrorCode
+from ...services import lots
+from ...services import watchlist as service
+from .api import visible
+from .deps import ContainerDep, UserDep
+from .views import lot_json, page
+
+router = APIRouter(prefix="/api/v1", tags=["watchlist"])
+
+
+def _state(container: ContainerDep, user: UserDep, lot_id: int) -> dict[str, Any]:
+    with container.reading() as session:
+        return {
+            "lot_id": lot_id,
+            "watching": service.is_watching(session, user.id, lot_id),
+            "watchers": service.watchers(session, lot_id),
+        }
+
+
+@router.post("/lots/{lot_id}/watch")
+def watch(lot_id: int, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    """关注: add the lot to your watchlist (again: no change)."""
+    with container.transaction() as uow:
+        lot = lots.get_lot(uow.session, lot_id)
+        if not visible(lot, user):
+            raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
+        service.watch(uow, user, lot)
+    return _state(container, user, lot_id)
+
+
+@router.delete("/lots/{lot_id}/watch")
+def unwatch(lot_id: int, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    """取消关注: remove the lot from your watchlist (not watched: no change)."""
+    with container.transaction() as uow:
+        lots.get_lot(uow.session, lot_id)
+        service.unwatch(uow, user, lot_id)
+    return _state(container, user, lot_id)
+
+
+@router.get("/me/watchlist", tags=["me"])
+def my_watchlist(
+    user: UserDep,
+    container: ContainerDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[int | None, Query(ge=1)] = None,
+) -> dict[str, Any]:
+    """Every lot you follow, newest first, each as the lot API shows it (price, status, end)."""
+    now = container.now()
+    with container.reading() as session:
+        rows = service.watchlist(session, user.id, limit, cursor)
+        items = [{**lot_json(session, lot, now, user), "watch_id": w.id, "watched_at": w.created_at} for w, lot in rows]
+    return page(items, limit, lambda item: item["watch_id"])
