@@ -24,15 +24,20 @@ from domain_builders import (
     refusal,
     run_bids,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from paimai.domain.bidding import (
     BidderStanding,
     BidKind,
     BidRequest,
+    LotGlance,
     close_auction,
     compute_standing,
     next_valid_amount,
+    place_bid,
     place_bids,
+    refuse_early,
     start_auction,
 )
 from paimai.domain.deposits import may_pay_deposit
@@ -581,3 +586,43 @@ def test_deposits_on_judicial_lots_need_real_name_verification() -> None:
         LotStatus.LIVE, ends, NOW, is_seller=False, is_staff=False, is_judicial=True, real_name_verified=True
     )
     may_pay_deposit(LotStatus.LIVE, ends, NOW, is_seller=False, is_staff=False)
+
+
+# --- the early refusal (before the lot's lock) agrees with the full decision --------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    opening=st.lists(
+        st.tuples(st.integers(1, 3), st.integers(0, 2), st.one_of(st.none(), st.integers(0, 4))), max_size=6
+    ),
+    bidder=st.integers(1, 4),
+    offset=st.integers(-3, 3),
+    off_grid=st.booleans(),
+    has_deposit=st.booleans(),
+)
+def test_an_early_refusal_is_exactly_what_the_locked_decision_says(
+    opening: list[tuple[int, int, int | None]], bidder: int, offset: int, off_grid: bool, has_deposit: bool
+) -> None:
+    snap = make_snapshot()
+    for who, step, extra in opening:
+        standing = compute_standing(snap.submissions, snap.rules)
+        amount = next_valid_amount(standing, snap.rules) + step * INC
+        try:
+            snap = bid(snap, who, amount, None if extra is None else amount + extra * INC).snapshot
+        except DomainError:
+            continue
+    standing = compute_standing(snap.submissions, snap.rules)
+    amount = next_valid_amount(standing, snap.rules) + offset * INC + (INC // 2 if off_grid else 0)
+    request = BidRequest(bidder, amount)
+    who = BidderStanding(has_deposit=has_deposit)
+    glance = LotGlance(
+        snap.status, snap.ends_at, snap.seller_id, snap.rules.kind, snap.rules.start_price, snap.rules.increment,
+        snap.rules.deposit, standing.price, standing.leader_id,
+    )  # fmt: skip
+    try:
+        refuse_early(glance, request, who, NOW)
+    except DomainError as early:
+        with pytest.raises(DomainError) as locked:
+            place_bid(snap, request, who, NOW)
+        assert (locked.value.code, locked.value.details) == (early.code, early.details)

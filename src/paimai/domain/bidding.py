@@ -17,7 +17,7 @@ from .errors import DomainError, ErrorCode
 from .events import AuctionExtended, BidPlaced, LotClosed, LotEvent, LotStarted
 from .lots import LotAction, LotStatus, transition
 from .money import require_positive, yuan
-from .rules import LotKind, LotRules
+from .rules import LotKind, LotRules, on_price_grid
 
 
 class BidKind(Enum):
@@ -164,42 +164,74 @@ class BidDecision:
         return self.new_bids[0]
 
 
-def _refuse_unless_open(snap: AuctionSnapshot, now: datetime) -> None:
-    if snap.status is not LotStatus.LIVE:
-        if snap.status in (LotStatus.SOLD, LotStatus.UNSOLD, LotStatus.CANCELLED):
-            raise DomainError(ErrorCode.AUCTION_ENDED, status=snap.status.value)
-        raise DomainError(ErrorCode.LOT_NOT_LIVE, status=snap.status.value)
-    if now >= snap.ends_at:
-        raise DomainError(ErrorCode.AUCTION_ENDED, ends_at=snap.ends_at.isoformat())
+def _refuse_unless_open(status: LotStatus, ends_at: datetime, now: datetime) -> None:
+    if status is not LotStatus.LIVE:
+        if status in (LotStatus.SOLD, LotStatus.UNSOLD, LotStatus.CANCELLED):
+            raise DomainError(ErrorCode.AUCTION_ENDED, status=status.value)
+        raise DomainError(ErrorCode.LOT_NOT_LIVE, status=status.value)
+    if now >= ends_at:
+        raise DomainError(ErrorCode.AUCTION_ENDED, ends_at=ends_at.isoformat())
 
 
-def place_bid(snap: AuctionSnapshot, request: BidRequest, bidder: BidderStanding, now: datetime) -> BidDecision:
-    """Accept or refuse one bid; on acceptance return the new snapshot, record rows and events."""
-    _refuse_unless_open(snap, now)
-    if request.bidder_id == snap.seller_id or bidder.is_staff or bidder.is_barred:
+@dataclass(frozen=True)
+class LotGlance:
+    """What the lot row says, read without its lock: enough to refuse most bids that cannot succeed."""
+
+    status: LotStatus
+    ends_at: datetime
+    seller_id: int
+    kind: LotKind
+    start_price: int
+    increment: int
+    deposit: int
+    price: int | None
+    leader_id: int | None
+
+
+def refuse_early(glance: LotGlance, request: BidRequest, bidder: BidderStanding, now: datetime) -> None:
+    """The refusals of place_bid that need no lock, in its order.
+
+    A refusal changes nothing, so deciding it on a committed read is deciding it at that moment: a stale
+    bid on a hot lot is turned away without queueing for the lot's lock. Acceptance always waits for
+    the lock (place_bid checks everything again there).
+    """
+    _refuse_unless_open(glance.status, glance.ends_at, now)
+    if request.bidder_id == glance.seller_id or bidder.is_staff or bidder.is_barred:
         raise DomainError(ErrorCode.BIDDER_NOT_ALLOWED)
-    if snap.rules.kind is LotKind.JUDICIAL and not bidder.real_name_verified:
+    if glance.kind is LotKind.JUDICIAL and not bidder.real_name_verified:
         raise DomainError(ErrorCode.REAL_NAME_REQUIRED)
-    if not bidder.has_deposit or request.bidder_id not in snap.aliases:
-        raise DomainError(ErrorCode.DEPOSIT_REQUIRED, deposit=snap.rules.deposit)
-    rules = snap.rules
+    if not bidder.has_deposit:
+        raise DomainError(ErrorCode.DEPOSIT_REQUIRED, deposit=glance.deposit)
     require_positive(request.amount)
-    before = compute_standing(snap.submissions, rules)
-
-    if before.leader_id == request.bidder_id:
-        return _raise_maximum(snap, before, request, now)
-
-    next_valid = next_valid_amount(before, rules)
+    if glance.leader_id == request.bidder_id:
+        return  # the leader may only raise their maximum: decided under the lock
+    next_valid = glance.start_price if glance.price is None else glance.price + glance.increment
     if request.amount < next_valid:  # below the start price too: "too low" says what would do
         raise DomainError(
             ErrorCode.BID_TOO_LOW,
             f"The bid must be at least {yuan(next_valid)}.",
             f"出价不得低于 {yuan(next_valid)}。",
             next_valid=next_valid,
-            increment=rules.increment,
+            increment=glance.increment,
         )
-    if not rules.on_grid(request.amount):
-        raise DomainError(ErrorCode.BID_NOT_ON_GRID, next_valid=next_valid, increment=rules.increment)
+    if not on_price_grid(request.amount, glance.start_price, glance.increment):
+        raise DomainError(ErrorCode.BID_NOT_ON_GRID, next_valid=next_valid, increment=glance.increment)
+
+
+def place_bid(snap: AuctionSnapshot, request: BidRequest, bidder: BidderStanding, now: datetime) -> BidDecision:
+    """Accept or refuse one bid; on acceptance return the new snapshot, record rows and events."""
+    rules = snap.rules
+    before = compute_standing(snap.submissions, rules)
+    glance = LotGlance(
+        snap.status, snap.ends_at, snap.seller_id, rules.kind, rules.start_price, rules.increment, rules.deposit,
+        before.price, before.leader_id,
+    )  # fmt: skip
+    refuse_early(glance, request, bidder, now)
+    if request.bidder_id not in snap.aliases:
+        raise DomainError(ErrorCode.DEPOSIT_REQUIRED, deposit=rules.deposit)
+    if before.leader_id == request.bidder_id:
+        return _raise_maximum(snap, before, request, now)
+    next_valid = next_valid_amount(before, rules)
     maximum = request.amount if request.max_amount is None else request.max_amount
     if maximum < request.amount or not rules.on_grid(maximum):
         raise DomainError(ErrorCode.MAX_AMOUNT_INVALID, next_valid=next_valid)

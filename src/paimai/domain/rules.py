@@ -115,5 +115,9 @@ class LotRules:
         return JUDICIAL_EXTENSION_SECONDS if self.kind is LotKind.JUDICIAL else self.extension_seconds
 
     def on_grid(self, amount: int) -> bool:
-        """Every price is start_price + k × increment (k ≥ 0): the grid all bids and maxima sit on."""
-        return amount >= self.start_price and (amount - self.start_price) % self.increment == 0
+        return on_price_grid(amount, self.start_price, self.increment)
+
+
+def on_price_grid(amount: int, start_price: int, increment: int) -> bool:
+    """Every price is start_price + k × increment (k ≥ 0): the grid all bids and maxima sit on."""
+    return amount >= start_price and (amount - start_price) % increment == 0

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain import bidding
 from ..domain.bidding import AuctionSnapshot, BidderStanding, BidRequest, Standing
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, ErrorCode
+from ..domain.lots import LotStatus
+from ..domain.rules import LotKind
 from ..persistence.models import Bid, Lot, User
 from .deposits import frozen_deposit
 from .lots import get_lot, load_snapshot
@@ -66,7 +69,38 @@ def _apply(uow: UnitOfWork, lot: Lot, decision: bidding.BidDecision) -> Bid:
     return first
 
 
+def _refuse_early(session: Session, user: User, lot_id: int, request: BidRequest, now: datetime) -> None:
+    """Turn away, before taking the lot's lock, a bid the committed lot row already shows cannot succeed."""
+    row = session.execute(
+        select(
+            Lot.status, Lot.ends_at, Lot.seller_id, Lot.kind, Lot.start_price, Lot.increment, Lot.deposit,
+            Lot.current_price, Lot.leader_id,
+        ).where(Lot.id == lot_id)
+    ).one_or_none()  # fmt: skip
+    if row is None:
+        raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
+    deposit = frozen_deposit(session, lot_id, user.id)
+    glance = bidding.LotGlance(
+        status=LotStatus(row.status),
+        ends_at=row.ends_at,
+        seller_id=row.seller_id,
+        kind=LotKind(row.kind),
+        start_price=row.start_price,
+        increment=row.increment,
+        deposit=row.deposit,
+        price=row.current_price,
+        leader_id=row.leader_id,
+    )
+    bidder = BidderStanding(
+        has_deposit=deposit is not None and deposit.amount >= row.deposit,
+        is_staff=user.is_staff,
+        real_name_verified=user.real_name_verified_at is not None,
+    )
+    bidding.refuse_early(glance, request, bidder, now)
+
+
 def place_bid(uow: UnitOfWork, user: User, lot_id: int, amount: int, max_amount: int | None) -> PlacedBid:
+    _refuse_early(uow.session, user, lot_id, BidRequest(user.id, amount, max_amount), uow.now)
     lot = get_lot(uow.session, lot_id, lock=True)
     snapshot = load_snapshot(uow.session, lot)
     decision = bidding.place_bid(
