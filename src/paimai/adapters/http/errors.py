@@ -25,6 +25,15 @@ STATUS_OF_KIND = {
     ErrorKind.RATE_LIMITED: 429,
 }
 
+# Chinese for the transport refusals that come from the framework, not from a domain error code
+HTTP_MESSAGES_ZH = {
+    400: "请求格式错误。",
+    405: "不支持该请求方法。",
+    406: "无法提供所请求的格式。",
+    413: "请求内容过大。",
+    415: "不支持的内容类型。",
+}
+
 
 def error_body(code: str, message: str, message_zh: str, **details: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "message_zh": message_zh, **details}}
@@ -62,14 +71,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
         code = {404: ErrorCode.NOT_FOUND, 401: ErrorCode.NOT_AUTHENTICATED}.get(error.status_code)
-        name = code.name if code else f"HTTP_{error.status_code}"
-        return JSONResponse(
-            error_body(
-                name, code.message if code else str(error.detail), code.message_zh if code else str(error.detail)
-            ),
-            status_code=error.status_code,
-            headers=getattr(error, "headers", None),
-        )
+        if code is not None:
+            body = error_body(code.name, code.message, code.message_zh)
+        else:
+            zh = HTTP_MESSAGES_ZH.get(error.status_code, "请求无法处理。")
+            body = error_body(f"HTTP_{error.status_code}", str(error.detail), zh)
+        return JSONResponse(body, status_code=error.status_code, headers=getattr(error, "headers", None))
 
     @app.exception_handler(IntegrityError)
     async def _integrity(_request: Request, error: IntegrityError) -> JSONResponse:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query
@@ -11,6 +11,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 from ...domain.money import MAX_AMOUNT_FEN
 
 Fen = Field(gt=0, le=MAX_AMOUNT_FEN, strict=True)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # lot times outside these years are typing mistakes, and near
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)  # year 9999 converting to UTC or adding a deadline overflows
 
 MAX_ID = 2**63 - 1  # ids are BIGINT: a larger one cannot name a row, and PostgreSQL refuses to compare it
 NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL (0x00)
@@ -90,6 +92,17 @@ class LotIn(Strict):
     withdrawal_fee: int = Field(default=0, ge=0, le=MAX_AMOUNT_FEN, strict=True)
     location: str = Field(default="", max_length=128)
     image_url: str | None = Field(default=None, max_length=500)
+
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def _in_range(cls, value: datetime) -> datetime:
+        try:
+            utc = value.astimezone(UTC)
+        except OverflowError:
+            utc = None
+        if utc is None or not EARLIEST <= utc < LATEST:
+            raise ValueError(f"must lie between {EARLIEST.year} and {LATEST.year}")
+        return value
 
 
 class BidIn(Strict):

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from ...domain.errors import DomainError, ErrorCode
 from ...services import lots
 from ...services import watchlist as service
 from .api import visible
 from .deps import ContainerDep, UserDep
+from .schemas import Cursor, Id, Limit
 from .views import lot_json, page
 
 router = APIRouter(prefix="/api/v1", tags=["watchlist"])
@@ -26,7 +27,7 @@ def _state(container: ContainerDep, user: UserDep, lot_id: int) -> dict[str, Any
 
 
 @router.post("/lots/{lot_id}/watch")
-def watch(lot_id: int, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+def watch(lot_id: Id, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     """关注: add the lot to your watchlist (again: no change)."""
     with container.transaction() as uow:
         lot = lots.get_lot(uow.session, lot_id)
@@ -37,7 +38,7 @@ def watch(lot_id: int, user: UserDep, container: ContainerDep) -> dict[str, Any]
 
 
 @router.delete("/lots/{lot_id}/watch")
-def unwatch(lot_id: int, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+def unwatch(lot_id: Id, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     """取消关注: remove the lot from your watchlist (not watched: no change)."""
     with container.transaction() as uow:
         lots.get_lot(uow.session, lot_id)
@@ -49,8 +50,8 @@ def unwatch(lot_id: int, user: UserDep, container: ContainerDep) -> dict[str, An
 def my_watchlist(
     user: UserDep,
     container: ContainerDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[int | None, Query(ge=1)] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> dict[str, Any]:
     """Every lot you follow, newest first, each as the lot API shows it (price, status, end)."""
     now = container.now()

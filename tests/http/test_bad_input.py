@@ -1,0 +1,153 @@
+"""Bad input gets a 4xx with a code and a bilingual message, never a 500, and changes nothing (both databases).
+
+Regressions found by fuzzing the OpenAPI schema and by hand: ids and cursors beyond BIGINT (PostgreSQL
+refused to compare them), NUL characters in text (PostgreSQL cannot store them), lot times that overflow
+when turned into UTC, framework refusals without a Chinese message, and errors that escaped as bare text.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.exc import DataError
+
+from conftest import Api
+from paimai.adapters.http.app import create_app
+
+BEYOND = [str(2**63), "99999999999999999999", "0", "-1"]
+
+
+def assert_refused(response: Any, status: int = 422, code: str = "VALIDATION_FAILED") -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    error: dict[str, Any] = response.json()["error"]
+    assert error["code"] == code
+    assert error["message"] and error["message_zh"]
+    return error
+
+
+def test_ids_outside_bigint_are_refused_not_crashed(api: Api) -> None:
+    staff = api.user("staff", staff=True)
+    bidder = api.user("bidder", top_up=1_000_000)
+    before = api.wallet(bidder)
+    for bad in BEYOND:
+        for method, path in [
+            ("GET", f"/api/v1/lots/{bad}"),
+            ("GET", f"/api/v1/lots/{bad}/bids"),
+            ("GET", f"/api/v1/lots/{bad}/record"),
+            ("GET", f"/api/v1/lots/{bad}/events"),
+            ("GET", f"/api/v1/lots/{bad}/withdrawal-preview"),
+            ("POST", f"/api/v1/lots/{bad}/deposit"),
+            ("GET", f"/api/v1/orders/{bad}"),
+            ("POST", f"/api/v1/orders/{bad}/pay"),
+            ("GET", f"/api/v1/offers/{bad}"),
+            ("POST", f"/api/v1/offers/{bad}/accept"),
+            ("POST", f"/api/v1/lots/{bad}/watch"),
+            ("DELETE", f"/api/v1/lots/{bad}/watch"),
+        ]:
+            assert_refused(api.client.request(method, path, headers=bidder))
+        assert_refused(api.client.post(f"/api/v1/lots/{bad}/bids", headers=bidder, json={"amount": 100}))
+        assert_refused(api.client.post(f"/api/v1/lots/1/bids/{bad}/withdraw", headers=bidder, json={"confirm": True}))
+        assert_refused(api.client.post(f"/api/v1/staff/lots/{bad}/approve", headers=staff))
+        assert_refused(api.client.post(f"/api/v1/staff/seller-applications/{bad}/reject", headers=staff, json={}))
+    # the largest BIGINT is a well-formed id that names nothing
+    assert_refused(api.client.get(f"/api/v1/lots/{2**63 - 1}"), 404, "LOT_NOT_FOUND")
+    assert_refused(api.client.get(f"/api/v1/orders/{2**63 - 1}", headers=bidder), 404, "ORDER_NOT_FOUND")
+    assert api.wallet(bidder) == before
+
+
+def test_cursors_outside_bigint_are_refused(api: Api) -> None:
+    staff = api.user("staff", staff=True)
+    for path in ["/api/v1/lots", "/api/v1/me/ledger", "/api/v1/me/orders", "/api/v1/me/notifications"]:
+        assert_refused(api.client.get(path, params={"cursor": str(2**63)}, headers=staff))
+        assert api.client.get(path, params={"cursor": str(2**63 - 1)}, headers=staff).status_code == 200
+    for path in ["/api/v1/staff/lots", "/api/v1/staff/orders", "/api/v1/me/watchlist"]:
+        assert_refused(api.client.get(path, params={"cursor": "99999999999999999999"}, headers=staff))
+    assert_refused(api.client.post("/api/v1/me/notifications/read", headers=staff, json={"ids": [2**63]}))
+
+
+def test_nul_in_query_text_is_refused(api: Api) -> None:
+    staff = api.user("staff", staff=True)
+    for name in ("q", "status", "category", "kind"):
+        assert_refused(api.client.get("/api/v1/lots", params={name: "a\x00b"}))
+    assert_refused(api.client.get("/api/v1/staff/seller-applications", params={"status": "\x00"}, headers=staff))
+    assert_refused(api.client.get("/api/v1/staff/lots", params={"status": "\x00"}, headers=staff))
+    assert_refused(api.client.get("/api/v1/staff/orders", params={"status": "\x00"}, headers=staff))
+    # the browse page ignores what it cannot search for, as it does with unknown filters
+    page = api.client.get("/", params={"q": "\x00"})
+    assert page.status_code == 200
+    assert "text/html" in page.headers["content-type"]
+
+
+def test_nul_in_body_text_is_refused_and_changes_nothing(api: Api) -> None:
+    user = api.user("bidder")
+    assert_refused(api.client.post("/api/v1/auth/login", json={"username": "bid\x00der", "password": "x"}))
+    assert_refused(api.client.post("/api/v1/auth/register", json={"username": "newbie", "password": "pass\x00word"}))
+    assert (
+        api.client.post("/api/v1/auth/register", json={"username": "newbie", "password": "password"}).status_code == 201
+    )
+    error = assert_refused(
+        api.client.post("/api/v1/me/seller-application", headers=user, json={"kind": "individual", "name": "a\x00"})
+    )
+    assert error["fields"][0]["loc"] == ["body", "name"]
+    assert_refused(
+        api.client.post(
+            "/api/v1/me/real-name", headers=user, json={"name": "张\x00三", "id_number": "11010519491231002X"}
+        )
+    )
+    me = api.client.get("/api/v1/me", headers=user).json()
+    assert me["seller_status"] == "none"
+    assert me["real_name_verified"] is False
+    assert_refused(api.client.post("/api/v1/orders/1/ship", headers=user, json={"carrier": "\x00", "tracking_no": "1"}))
+
+
+def test_lot_times_that_overflow_are_refused(api: Api) -> None:
+    seller = api.user("seller", seller="individual")
+    now = api.now()
+    body: dict[str, Any] = {
+        "title": "汝窑天青釉洗",
+        "category": "art",
+        "start_price": 100_000,
+        "increment": 10_000,
+        "deposit": 0,
+        "starts_at": (now + timedelta(hours=1)).isoformat(),
+        "ends_at": (now + timedelta(hours=25)).isoformat(),
+    }
+    for field, value in [
+        ("ends_at", "9999-12-31T23:59:59-23:59"),  # beyond datetime.max once in UTC
+        ("starts_at", "0001-01-01T00:00:00+23:59"),  # before datetime.min once in UTC
+        ("ends_at", "9999-12-31T23:59:59+00:00"),  # any deadline after it would overflow
+        ("starts_at", "1900-01-01T00:00:00+08:00"),
+    ]:
+        error = assert_refused(api.client.post("/api/v1/lots", headers=seller, json={**body, field: value}))
+        assert error["fields"][0]["loc"] == ["body", field]
+    assert api.client.get("/api/v1/lots", params={"mine": "true"}, headers=seller).json()["items"] == []
+    assert api.client.post("/api/v1/lots", headers=seller, json=body).status_code == 201
+
+
+def test_framework_refusals_are_bilingual_json(api: Api) -> None:
+    error = assert_refused(api.client.put("/api/v1/lots"), 405, "HTTP_405")
+    assert error["message_zh"] == "不支持该请求方法。"
+    assert_refused(api.client.get("/api/v1/no-such-thing"), 404, "NOT_FOUND")
+    assert_refused(
+        api.client.post("/api/v1/auth/login", content=b'{"username": ', headers={"Content-Type": "application/json"})
+    )
+    assert api.client.get("/lots/99999999999999999999", headers={"Accept": "text/html"}).status_code == 404
+
+
+@pytest.mark.parametrize("raised", [DataError("SELECT", {}, Exception("bigint out of range")), RuntimeError("bug")])
+def test_escaped_errors_still_answer_json(api: Api, raised: Exception) -> None:
+    """A database refusal that validation missed is bad input (422); anything else is a JSON 500, not text."""
+    app = create_app(container=api.container)
+
+    @app.get("/api/v1/_boom")
+    def boom() -> None:
+        raise raised
+
+    response = TestClient(app, raise_server_exceptions=False).get("/api/v1/_boom")  # no lifespan: the bus runs
+    if isinstance(raised, DataError):
+        assert_refused(response)
+    else:
+        assert_refused(response, 500, "INTERNAL_ERROR")
