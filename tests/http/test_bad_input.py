@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import DataError
 
-from conftest import Api
+from conftest import PASSWORD, Api
 from paimai.adapters.http.app import create_app
 
 BEYOND = [str(2**63), "99999999999999999999", "0", "-1"]
@@ -151,3 +151,21 @@ def test_escaped_errors_still_answer_json(api: Api, raised: Exception) -> None:
         assert_refused(response)
     else:
         assert_refused(response, 500, "INTERNAL_ERROR")
+
+
+def test_non_ascii_csrf_token_is_refused_not_crashed(api: Api) -> None:
+    api.user("cookie_user", top_up=100)
+    response = api.client.post("/api/v1/auth/login", json={"username": "cookie_user", "password": PASSWORD})
+    assert "paimai_session" in response.cookies  # the client now sends the session cookie
+    for sent in ("é".encode("latin-1"), "令牌".encode()):
+        refused = api.client.post("/api/v1/me/wallet/top-up", json={"amount": 100}, headers={"X-CSRF-Token": sent})
+        assert_refused(refused, 403, "CSRF_FAILED")
+    assert api.client.get("/api/v1/me/wallet").json() == {"available": 100, "frozen": 0}
+
+
+def test_a_body_of_many_wrong_keys_gets_a_short_answer(api: Api) -> None:
+    body = {"amount": 100, **{f"k{i}": 1 for i in range(5000)}}
+    user = api.user("bidder")
+    error = assert_refused(api.client.post("/api/v1/me/wallet/top-up", headers=user, json=body))
+    assert 1 <= len(error["fields"]) <= 20
+    assert api.wallet(user) == {"available": 0, "frozen": 0}

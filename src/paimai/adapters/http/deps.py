@@ -53,7 +53,8 @@ def csrf_token(secret_key: str, session_token: str) -> str:
 
 def check_csrf(request: Request, secret_key: str, session_token: str) -> None:
     sent = request.headers.get(CSRF_HEADER)
-    if not sent or not hmac.compare_digest(csrf_token(secret_key, session_token), sent):
+    # compare bytes: compare_digest refuses a str with non-ASCII characters (a 500, not a refusal)
+    if not sent or not hmac.compare_digest(csrf_token(secret_key, session_token).encode(), sent.encode()):
         raise DomainError(ErrorCode.CSRF_FAILED)
 
 

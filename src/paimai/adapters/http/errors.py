@@ -34,6 +34,8 @@ HTTP_MESSAGES_ZH = {
     415: "不支持的内容类型。",
 }
 
+MAX_FIELDS = 20  # a body with thousands of wrong keys gets the first few named, not a reply as large as itself
+
 
 def error_body(code: str, message: str, message_zh: str, **details: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "message_zh": message_zh, **details}}
@@ -53,7 +55,7 @@ def install(app: FastAPI) -> None:
     async def _validation(_request: Request, error: RequestValidationError) -> JSONResponse:
         fields = [
             {"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg", ""), "type": e.get("type", "")}
-            for e in error.errors()
+            for e in error.errors()[:MAX_FIELDS]
         ]
         code = ErrorCode.VALIDATION_FAILED
         first = fields[0] if fields else {"loc": [], "msg": ""}
