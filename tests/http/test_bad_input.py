@@ -169,3 +169,11 @@ def test_a_body_of_many_wrong_keys_gets_a_short_answer(api: Api) -> None:
     error = assert_refused(api.client.post("/api/v1/me/wallet/top-up", headers=user, json=body))
     assert 1 <= len(error["fields"]) <= 20
     assert api.wallet(user) == {"available": 0, "frozen": 0}
+
+
+def test_last_event_id_that_is_not_a_plain_number_is_refused(api: Api) -> None:
+    """str.isdigit() passed '²' and int() then raised; checked before the lot is looked up."""
+    for sent in (b"\xb2", b"1\xb9", b"-1", b"9" * 5000, str(2**63).encode()):
+        assert_refused(api.client.get("/api/v1/lots/1/events", headers={"Last-Event-ID": sent}))
+    assert_refused(api.client.get("/api/v1/lots/1/events", params={"last_event_id": str(2**63)}))
+    assert_refused(api.client.get("/api/v1/lots/1/events", headers={"Last-Event-ID": "7"}), 404, "LOT_NOT_FOUND")

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from ...domain.errors import DomainError, ErrorCode
 from ...services import lots, record
 from ..http.deps import ContainerDep
-from ..http.schemas import Id
+from ..http.schemas import MAX_ID, Id
 
 router = APIRouter(prefix="/api/v1")
 MAX_CONNECTION_SECONDS = 30 * 60
@@ -33,15 +33,17 @@ async def lot_events(
     lot_id: Id,
     request: Request,
     container: ContainerDep,
-    last_event_id: Annotated[int | None, Query(ge=0)] = None,
+    last_event_id: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
 ) -> StreamingResponse:
     header = request.headers.get("Last-Event-ID")
     if header is not None:
-        if not header.strip().isdigit():
+        value = header.strip()
+        # ASCII digits only: str.isdigit() also passes '²', which int() refuses (a 500)
+        if not (value.isascii() and value.isdigit() and len(value) <= 19 and int(value) <= MAX_ID):
             raise DomainError(
                 ErrorCode.VALIDATION_FAILED, "Last-Event-ID must be a sequence number.", "Last-Event-ID 必须是序号。"
             )
-        last_event_id = int(header)
+        last_event_id = int(value)
 
     def current_seq() -> int:
         with container.reading() as session:
