@@ -177,3 +177,28 @@ def test_last_event_id_that_is_not_a_plain_number_is_refused(api: Api) -> None:
         assert_refused(api.client.get("/api/v1/lots/1/events", headers={"Last-Event-ID": sent}))
     assert_refused(api.client.get("/api/v1/lots/1/events", params={"last_event_id": str(2**63)}))
     assert_refused(api.client.get("/api/v1/lots/1/events", headers={"Last-Event-ID": "7"}), 404, "LOT_NOT_FOUND")
+
+
+def test_pages_take_only_ascii_digits_as_ids(api: Api) -> None:
+    """'²' passed str.isdigit() and int() then raised: a 500 page; other scripts' digits named real lots."""
+    api.user("bidder")
+    html = {"Accept": "text/html"}
+    assert api.client.get("/", params={"cursor": "²"}, headers=html).status_code == 200
+    assert api.client.get("/lots/²", headers=html).status_code == 404
+    assert api.client.get("/lots/١", headers=html).status_code == 404  # Arabic-Indic 1 is not lot 1
+    api.client.post("/api/v1/auth/login", json={"username": "bidder", "password": PASSWORD})  # the session cookie
+    assert api.client.get("/orders/²", headers=html).status_code == 404
+
+
+def test_resident_id_digits_are_ascii_after_normalising_full_width(api: Api) -> None:
+    """\\d matched any script's digits: an Arabic-Indic ID number was verified and stored as such."""
+    valid = "11010519491231002X"
+    arabic = "".join(chr(ord(c) - ord("0") + 0x660) if c.isdigit() else c for c in valid)
+    full_width = "".join(chr(ord(c) - ord("0") + 0xFF10) if c.isdigit() else c for c in valid)
+    user = api.user("bidder")
+    refused = api.client.post("/api/v1/me/real-name", headers=user, json={"name": "张三", "id_number": arabic})
+    assert_refused(refused, 422, "REAL_NAME_INVALID")
+    assert api.client.get("/api/v1/me", headers=user).json()["real_name_verified"] is False
+    verified = api.client.post("/api/v1/me/real-name", headers=user, json={"name": "张三", "id_number": full_width})
+    assert verified.status_code == 200, verified.text
+    assert verified.json()["id_number_masked"] == "110*************2X"

@@ -87,7 +87,7 @@ def order_page(request: Request, order_id: str) -> Response:
     user = page.user
     if user is None:
         return page.redirect("/login?" + urlencode({"next": f"/orders/{order_id}"}))
-    if not order_id.isdigit() or len(order_id) > 18:
+    if not (order_id.isascii() and order_id.isdigit()) or len(order_id) > 18:
         return page.not_found()
     try:
         order = orders_api.get_order(order_id=int(order_id), user=user, container=page.container)

@@ -205,7 +205,8 @@ def lot_list(
     category = _choice(category, [c.value for c in Category])
     kind = _choice(kind, [k.value for k in LotKind])
     text = (q or "").replace("\x00", "").strip()[:100] or None  # PostgreSQL text cannot hold NUL
-    after = int(cursor) if cursor and cursor.isdigit() and len(cursor) < 18 else None
+    # isascii: str.isdigit() also passes '²', which int() refuses
+    after = int(cursor) if cursor and cursor.isascii() and cursor.isdigit() and len(cursor) < 18 else None
     found = api.list_lots(
         container=page.container,
         viewer=page.user,
@@ -234,7 +235,7 @@ def lot_list(
 def lot_page(request: Request, lot_id: str) -> Response:
     """A lot with all its rules, its live price and its bid record; lot.js keeps it live."""
     page = Page(request)
-    if not lot_id.isdigit() or len(lot_id) > 18:
+    if not (lot_id.isascii() and lot_id.isdigit()) or len(lot_id) > 18:
         return page.not_found(lot=True)
     try:
         lot = api.get_lot(lot_id=int(lot_id), container=page.container, viewer=page.user)
