@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,7 +11,7 @@ from .errors import DomainError, ErrorCode
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CODES = "10X98765432"
-_ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
+_ID_PATTERN = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII: \d would pass other scripts' digits
 _NAME_PATTERN = re.compile(r"^[\u4e00-\u9fff·A-Za-z .'-]{2,40}$")
 
 
@@ -28,7 +29,7 @@ def check_digit(first17: str) -> str:
 def verify_identity(name: str, id_number: str, today: date) -> VerifiedIdentity:
     """Check an 18-character resident ID (GB 11643-1999): digits, a real birth date, the check character."""
     name = name.strip()
-    id_number = id_number.strip().upper()
+    id_number = unicodedata.normalize("NFKC", id_number).strip().upper()  # full-width １２… typed by an IME
     if not _NAME_PATTERN.match(name):
         raise DomainError(ErrorCode.REAL_NAME_INVALID, field="name")
     if not _ID_PATTERN.match(id_number):
