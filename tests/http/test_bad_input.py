@@ -202,3 +202,14 @@ def test_resident_id_digits_are_ascii_after_normalising_full_width(api: Api) -> 
     verified = api.client.post("/api/v1/me/real-name", headers=user, json={"name": "张三", "id_number": full_width})
     assert verified.status_code == 200, verified.text
     assert verified.json()["id_number_masked"] == "110*************2X"
+
+
+def test_malformed_or_non_object_bodies_get_a_readable_message(api: Api) -> None:
+    json_type = {"Content-Type": "application/json"}
+    broken = assert_refused(api.client.post("/api/v1/auth/login", content=b'{"username": ', headers=json_type))
+    assert broken["message"] == "The request is invalid. JSON: JSON decode error"
+    assert broken["message_zh"] == "请求参数无效。（JSON）"
+    for content, headers in [(b"[]", json_type), (b"username=a", {"Content-Type": "text/plain"})]:
+        error = assert_refused(api.client.post("/api/v1/auth/login", content=content, headers=headers))
+        assert error["message_zh"] == "请求参数无效。"
+        assert ": " not in error["message"]

@@ -60,11 +60,13 @@ def install(app: FastAPI) -> None:
         code = ErrorCode.VALIDATION_FAILED
         first = fields[0] if fields else {"loc": [], "msg": ""}
         where = ".".join(x for x in first["loc"] if x not in ("body", "query", "path"))
+        if first.get("type") == "json_invalid":
+            where = "JSON"  # its loc is a character position, not a field
         return JSONResponse(
             error_body(
                 code.name,
-                f"{code.message} {where}: {first['msg']}".strip(),
-                f"{code.message_zh}（{where}）",
+                f"{code.message} {where}: {first['msg']}" if where else f"{code.message} {first['msg']}".strip(),
+                f"{code.message_zh}（{where}）" if where else code.message_zh,
                 fields=fields,
             ),
             status_code=422,
