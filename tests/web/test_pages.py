@@ -110,6 +110,7 @@ def test_formatting_money_and_beijing_time() -> None:
     assert formatting.beijing("2026-03-01T16:30:00+00:00", "clock") == "00:30:00"
     assert formatting.countdown(90_061, "天") == "1天 01:01:01"
     assert formatting.countdown(-5, "d") == "00:00:00"
+    assert formatting.beijing("9999-12-31T20:00:00+00:00") == "9999-12-31 20:00:00"  # no overflow at the edge
 
 
 def test_catalogue_is_complete_in_both_languages() -> None:

@@ -45,7 +45,10 @@ def beijing(value: datetime | str | None, style: str = "full") -> str:
     moment = as_datetime(value)
     if moment is None:
         return "—"
-    local = moment.astimezone(BEIJING)
+    try:
+        local = moment.astimezone(BEIJING)
+    except OverflowError:  # a stored time at the very edge of the calendar: show it in UTC rather than fail
+        local = moment
     if style == "day":
         return local.strftime("%m-%d")
     if style == "date":
