@@ -7,6 +7,7 @@ when turned into UTC, framework refusals without a Chinese message, and errors t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -213,3 +214,25 @@ def test_malformed_or_non_object_bodies_get_a_readable_message(api: Api) -> None
         error = assert_refused(api.client.post("/api/v1/auth/login", content=content, headers=headers))
         assert error["message_zh"] == "请求参数无效。"
         assert ": " not in error["message"]
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(api: Api) -> None:
+    alice = api.user("big_body")
+    before = api.wallet(alice)
+    huge = b'{"amount": 100, "pad": "' + b"x" * 1_100_000 + b'"}'
+    declared = api.client.post(
+        "/api/v1/me/wallet/top-up", headers={**alice, "Content-Type": "application/json"}, content=huge
+    )
+    assert declared.status_code == 413
+    assert declared.json()["error"]["code"] == "REQUEST_TOO_LARGE" and declared.json()["error"]["message_zh"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the cap applies while reading
+        for start in range(0, len(huge), 65_536):
+            yield huge[start : start + 65_536]
+
+    streamed = api.client.post(
+        "/api/v1/me/wallet/top-up", headers={**alice, "Content-Type": "application/json"}, content=chunks()
+    )
+    assert streamed.status_code == 413, streamed.text
+    assert streamed.json()["error"]["code"] == "REQUEST_TOO_LARGE"
+    assert api.wallet(alice) == before

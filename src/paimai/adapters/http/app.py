@@ -11,6 +11,7 @@ from ...bootstrap import Container
 from ...config import Settings
 from ..realtime import sse
 from . import api, errors, orders_api, watchlist_api, withdrawal_api
+from .limits import BodySizeLimit
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     from ..web.pages import install as install_pages
 
     install_pages(app)
+    app.add_middleware(BodySizeLimit)
     return app
 
 
