@@ -129,6 +129,16 @@ def test_withdrawal_dialog_cancel_confirm_and_a_watcher_following_live(tmp_path:
         alice_page.goto(f"{base}/me")
         expect(alice_page.locator("[data-watchlist] tr", has_text="田黄石印章")).to_have_count(1)
         shoot(alice_page, "me-watchlist-alice-zh")
+        # The list page keeps prices and bid counts current without a reload.
+        alice_page.goto(f"{base}/")
+        card = alice_page.locator(f".lot-card[data-lot-id='{lot_id}']")
+        expect(card.locator("[data-card-price] .price")).to_have_text("¥1,000.00")
+        alice_page.evaluate("window.__stillHere = true")
+        assert httpx.post(f"{base}/api/v1/lots/{lot_id}/deposit", headers=bob).status_code == 201
+        assert httpx.post(f"{base}/api/v1/lots/{lot_id}/bids", headers=bob, json={"amount": 110_000}).is_success
+        expect(card.locator("[data-card-price] .price")).to_have_text("¥1,100.00", timeout=12_000)
+        expect(card.locator("[data-card-bids]")).to_have_text("3")  # two before, the withdrawn one included
+        assert alice_page.evaluate("window.__stillHere") is True
         assert bob_errors == [] and alice_errors == []
         bob_context.close()
         alice_context.close()

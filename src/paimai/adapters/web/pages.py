@@ -219,8 +219,12 @@ def lot_list(
         cursor=after,
     )
     next_href = page.href(cursor=str(found["next_cursor"])) if found["next_cursor"] else None
+    # The same page of the JSON API, which list.js re-reads to keep prices, bid counts and ends current.
+    api_query = {"status": status, "category": category, "kind": kind, "q": text, "cursor": after, "limit": PAGE_SIZE}
+    request_query = urlencode({key: value for key, value in api_query.items() if value is not None})
     return page.render(
         "index.html",
+        request_query=request_query,
         lots=found["items"],
         status=status,
         category=category,
