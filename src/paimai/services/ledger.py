@@ -25,21 +25,30 @@ def ensure_accounts(session: Session, accounts: Sequence[Account]) -> None:
     session.execute(insert(LedgerAccount).values(rows).on_conflict_do_nothing())
 
 
+def lock_accounts(session: Session, accounts: Sequence[Account]) -> dict[Account, int]:
+    """Lock the user accounts (in key order, as every transaction does) and return their balances.
+
+    A service that posts several entries calls this first with every account they touch, so two such
+    transactions always take their locks in one global order and cannot deadlock on each other.
+    """
+    ordered = sorted(set(accounts), key=lambda a: a.key)
+    ensure_accounts(session, ordered)
+    guarded = [a for a in ordered if not a.may_go_negative]
+    if not guarded:
+        return {}
+    rows = session.execute(
+        select(LedgerAccount.key, LedgerAccount.balance)
+        .where(LedgerAccount.key.in_([a.key for a in guarded]))
+        .order_by(LedgerAccount.key)
+        .with_for_update()
+    ).all()
+    return {Account.parse(key): balance for key, balance in rows}
+
+
 def post(uow: UnitOfWork, entry: JournalEntry) -> JournalEntryRow:
     """Write one balanced entry; refuses (and changes nothing) if a user account would go negative."""
     session = uow.session
-    accounts = sorted({p.account for p in entry.postings}, key=lambda a: a.key)
-    ensure_accounts(session, accounts)
-    guarded = [a for a in accounts if not a.may_go_negative]
-    balances: dict[Account, int] = {}
-    if guarded:
-        rows = session.execute(
-            select(LedgerAccount.key, LedgerAccount.balance)
-            .where(LedgerAccount.key.in_([a.key for a in guarded]))
-            .order_by(LedgerAccount.key)
-            .with_for_update()
-        ).all()
-        balances = {Account.parse(key): balance for key, balance in rows}
+    balances = lock_accounts(session, [p.account for p in entry.postings])
     ledger.apply_entry(balances, entry)  # raises INSUFFICIENT_FUNDS before anything is written
     row = JournalEntryRow(kind=entry.kind.value, memo=entry.memo, lot_id=entry.lot_id, created_at=uow.now)
     session.add(row)

@@ -31,7 +31,7 @@ from ..domain.withdrawal import (
 from ..persistence.models import Bid, Deposit, Lot, User, Withdrawal
 from .bidding import bid_row
 from .deposits import frozen_deposit, release
-from .ledger import post
+from .ledger import lock_accounts, post
 from .lots import get_lot, load_snapshot
 from .uow import UnitOfWork
 
@@ -134,6 +134,8 @@ def withdraw(
 
     plan = decision.plan
     deposit: Deposit | None = frozen_deposit(session, lot.id, user.id)
+    if deposit is not None:  # every account the fee and the release touch, locked at once in key order
+        lock_accounts(session, [ledger.frozen(user.id), ledger.available(user.id), ledger.available(lot.seller_id)])
     if plan.fee > 0:
         assert deposit is not None, "the domain refuses a fee without a deposit to take it from"
         post(uow, ledger.withdrawal_fee(user.id, lot.seller_id, lot.id, plan.fee))
