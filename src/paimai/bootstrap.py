@@ -79,7 +79,11 @@ class Container:
             raise DomainError(ErrorCode.RATE_LIMITED, scope=scope)
 
     def run_due_work(self) -> int:
-        """Start and close every lot that is due now; each lot in its own transaction."""
+        """Start and close every lot that is due now, then the orders' due steps; returns lots changed."""
+        return self.run_due_work_counted()[0]
+
+    def run_due_work_counted(self) -> tuple[int, int]:
+        """All due work, as (lots changed, orders and offers changed); each item in its own transaction."""
         now = self.now()
         with self.reading() as session:
             due = lifecycle.due_lot_ids(session, now)
@@ -90,8 +94,8 @@ class Container:
                     changed += lifecycle.advance_lot(uow, lot_id)
             except Exception:
                 log.exception("due work failed for lot %s", lot_id)
-        self.run_due_orders(now)
-        return changed
+        orders_changed = self.run_due_orders(now)
+        return changed, orders_changed
 
     def run_due_orders(self, now: datetime | None = None) -> int:
         """Orders (RULES §6): payment reminders, defaults at the deadline, unshipped refunds,

@@ -36,13 +36,13 @@ def test_reminder_then_default_at_the_deadline_exactly_once(api: Api) -> None:
     assert "payment_due_soon" not in notices(api, sale.buyer)
     api.advance(120)
     assert notices(api, sale.buyer).count("payment_due_soon") == 1
-    api.advance(60)
+    assert api.advance(60).json()["orders_changed"] == 0  # the reminder is sent once
     assert notices(api, sale.buyer).count("payment_due_soon") == 1
     assert sale.get(sale.buyer)["status"] == "awaiting_payment"
 
     api.advance(seconds_until(api, deadline) - 5)
     assert sale.get(sale.buyer)["allowed_actions"] == ["pay", "request_close"]
-    api.advance(10)
+    assert api.advance(10).json()["orders_changed"] == 1  # the default, reported by the clock
     order = sale.get(sale.seller)
     assert order["status"] == "defaulted" and order["penalty"] == DEPOSIT
     assert order["buyer"]["default_count"] == 1  # shown to the seller

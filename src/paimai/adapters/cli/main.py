@@ -158,8 +158,11 @@ def clock_advance(seconds: Annotated[int, typer.Argument(min=1, help="seconds to
         assert isinstance(clock, SimulatedClock)
         with container.transaction() as uow:
             clock.advance(uow.session, seconds)
-        changed = container.run_due_work()
-        typer.echo(f"now {container.now().isoformat()}; {changed} lot(s) started or closed")
+        changed, orders_changed = container.run_due_work_counted()
+        typer.echo(
+            f"now {container.now().isoformat()}; {changed} lot(s) started or closed; "
+            f"{orders_changed} order step(s) taken"
+        )
     finally:
         container.dispose()
 

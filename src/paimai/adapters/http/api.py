@@ -439,5 +439,5 @@ def advance_clock(body: ClockAdvanceIn, container: ContainerDep) -> dict[str, An
         raise DomainError(ErrorCode.CLOCK_NOT_SIMULATED)
     with container.transaction() as uow:
         clock.advance(uow.session, body.seconds)
-    changed = container.run_due_work()
-    return {"now": container.now(), "simulated": True, "lots_changed": changed}
+    changed, orders_changed = container.run_due_work_counted()
+    return {"now": container.now(), "simulated": True, "lots_changed": changed, "orders_changed": orders_changed}
