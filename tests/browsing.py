@@ -8,12 +8,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from conftest import PASSWORD, service_missing
+from conftest import PASSWORD, make_settings, service_missing
+from paimai.bootstrap import Container
+from paimai.persistence.migrate import upgrade
+from paimai.services import accounts
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
@@ -71,3 +75,36 @@ def open_as(browser: Any, base: str, username: str, target: str, **options: Any)
     page.click("#login-form button[type=submit]")
     page.wait_for_url(f"{base}{target}")
     return context, page, errors
+
+
+def seeded_database(folder: Path) -> tuple[str, datetime]:
+    """A migrated SQLite file with staff, a seller (荣宝斋拍卖行), alice (张三) and bob; returns (url, now)."""
+    url = f"sqlite:///{folder / 'paimai.db'}"
+    upgrade(url)
+    seeding = Container(make_settings(url, clock="system"))
+    with seeding.transaction() as uow:
+        accounts.register(uow, "staff", PASSWORD, is_staff=True)
+        accounts.register(uow, "seller", PASSWORD, seller_kind="individual", display_name="荣宝斋拍卖行")
+        accounts.register(uow, "alice", PASSWORD, display_name="张三")
+        accounts.register(uow, "bob", PASSWORD)
+    now = seeding.now()
+    seeding.dispose()
+    return url, now
+
+
+def create_lot(base: str, seller: dict[str, str], staff: dict[str, str], now: Any, **fields: Any) -> dict[str, Any]:
+    """A lot listed by the seller and approved by staff, live from just before `now` for two hours."""
+    body: dict[str, Any] = {
+        "category": "art",
+        "start_price": 100_000,
+        "increment": 10_000,
+        "deposit": 20_000,
+        "starts_at": (now - timedelta(seconds=2)).isoformat(),
+        "ends_at": (now + timedelta(hours=2)).isoformat(),
+    }
+    body.update(fields)
+    created = httpx.post(f"{base}/api/v1/lots", headers=seller, json=body)
+    assert created.status_code == 201, created.text
+    approved = httpx.post(f"{base}/api/v1/staff/lots/{created.json()['id']}/approve", headers=staff)
+    assert approved.status_code == 200, approved.text
+    return dict(httpx.get(f"{base}/api/v1/lots/{created.json()['id']}").json())

@@ -17,11 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from browsing import DESKTOP, PHONE, TIMEOUT_MS, api_login, chromium, shoot
-from conftest import PASSWORD, make_settings
-from paimai.bootstrap import Container
-from paimai.persistence.migrate import upgrade
-from paimai.services import accounts
+from browsing import DESKTOP, PHONE, TIMEOUT_MS, api_login, chromium, create_lot, seeded_database, shoot
+from conftest import PASSWORD
 from servers import running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -38,35 +35,9 @@ def browser() -> Iterator[Any]:
 login = api_login
 
 
-def create_lot(base: str, seller: dict[str, str], staff: dict[str, str], now: Any, **fields: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "category": "art",
-        "start_price": 100_000,
-        "increment": 10_000,
-        "deposit": 20_000,
-        "starts_at": (now - timedelta(seconds=2)).isoformat(),
-        "ends_at": (now + timedelta(hours=2)).isoformat(),
-    }
-    body.update(fields)
-    created = httpx.post(f"{base}/api/v1/lots", headers=seller, json=body)
-    assert created.status_code == 201, created.text
-    approved = httpx.post(f"{base}/api/v1/staff/lots/{created.json()['id']}/approve", headers=staff)
-    assert approved.status_code == 200, approved.text
-    return dict(httpx.get(f"{base}/api/v1/lots/{created.json()['id']}").json())
-
-
 def test_live_bidding_in_the_browser(tmp_path: Path, browser: Any) -> None:
     expect = sync_api.expect
-    url = f"sqlite:///{tmp_path / 'paimai.db'}"
-    upgrade(url)
-    seeding = Container(make_settings(url, clock="system"))
-    with seeding.transaction() as uow:
-        accounts.register(uow, "staff", PASSWORD, is_staff=True)
-        accounts.register(uow, "seller", PASSWORD, seller_kind="individual", display_name="荣宝斋拍卖行")
-        accounts.register(uow, "alice", PASSWORD, display_name="张三")
-        accounts.register(uow, "bob", PASSWORD)
-    now = seeding.now()
-    seeding.dispose()
+    url, now = seeded_database(tmp_path)
 
     env = {"PAIMAI_DATABASE_URL": url, "PAIMAI_SSE_KEEPALIVE_SECONDS": "2", "PAIMAI_CLOCK": "simulated"}
     with running_server(env) as base:

@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from browsing import api_login, chromium, open_as, shoot
-from conftest import PASSWORD, make_settings
-from paimai.bootstrap import Container
-from paimai.persistence.migrate import upgrade
-from paimai.services import accounts
+from browsing import api_login, chromium, create_lot, open_as, seeded_database, shoot
 from servers import running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -38,34 +33,16 @@ def page_login(browser: Any, base: str, username: str, path: str) -> tuple[Any, 
 
 def test_withdrawal_dialog_cancel_confirm_and_a_watcher_following_live(tmp_path: Path, browser: Any) -> None:
     expect = sync_api.expect
-    url = f"sqlite:///{tmp_path / 'paimai.db'}"
-    upgrade(url)
-    seeding = Container(make_settings(url, clock="system"))
-    with seeding.transaction() as uow:
-        accounts.register(uow, "staff", PASSWORD, is_staff=True)
-        accounts.register(uow, "seller", PASSWORD, seller_kind="individual")
-        accounts.register(uow, "alice", PASSWORD, display_name="张三")
-        accounts.register(uow, "bob", PASSWORD, display_name="李四")
-    now = seeding.now()
-    seeding.dispose()
+    url, now = seeded_database(tmp_path)
 
     env = {"PAIMAI_DATABASE_URL": url, "PAIMAI_SSE_KEEPALIVE_SECONDS": "2", "PAIMAI_CLOCK": "simulated"}
     with running_server(env) as base:
         staff, seller = api_login(base, "staff"), api_login(base, "seller")
         alice, bob = api_login(base, "alice"), api_login(base, "bob")
-        body = {
-            "title": "田黄石印章 Tianhuang seal",
-            "category": "collectibles",
-            "start_price": 100_000,
-            "increment": 10_000,
-            "deposit": 20_000,
-            "withdrawal_fee": 3_000,
-            "starts_at": (now - timedelta(seconds=2)).isoformat(),
-            "ends_at": (now + timedelta(hours=2)).isoformat(),
-        }
-        created = httpx.post(f"{base}/api/v1/lots", headers=seller, json=body)
-        lot_id = created.json()["id"]
-        assert httpx.post(f"{base}/api/v1/staff/lots/{lot_id}/approve", headers=staff).is_success
+        lot = create_lot(
+            base, seller, staff, now, title="田黄石印章 Tianhuang seal", category="collectibles", withdrawal_fee=3_000
+        )
+        lot_id = lot["id"]
         for who in (alice, bob):
             assert httpx.post(f"{base}/api/v1/me/wallet/top-up", headers=who, json={"amount": 1_000_000}).is_success
             assert httpx.post(f"{base}/api/v1/lots/{lot_id}/deposit", headers=who).status_code == 201

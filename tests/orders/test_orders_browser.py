@@ -16,11 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from browsing import PHONE, api_login, chromium, open_as, shoot
-from conftest import PASSWORD, make_settings
-from paimai.bootstrap import Container
-from paimai.persistence.migrate import upgrade
-from paimai.services import accounts
+from browsing import PHONE, api_login, chromium, open_as, seeded_database, shoot
 from servers import running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -41,16 +37,7 @@ login = api_login
 
 def test_win_then_close_by_agreement_in_two_browsers(tmp_path: Path, browser: Any) -> None:
     expect = sync_api.expect
-    url = f"sqlite:///{tmp_path / 'paimai.db'}"
-    upgrade(url)
-    seeding = Container(make_settings(url, clock="system"))
-    with seeding.transaction() as uow:
-        accounts.register(uow, "staff", PASSWORD, is_staff=True)
-        accounts.register(uow, "seller", PASSWORD, seller_kind="individual", display_name="荣宝斋拍卖行")
-        accounts.register(uow, "alice", PASSWORD, display_name="张三")
-        accounts.register(uow, "bob", PASSWORD)
-    now = seeding.now()
-    seeding.dispose()
+    url, now = seeded_database(tmp_path)
 
     env = {"PAIMAI_DATABASE_URL": url, "PAIMAI_CLOCK": "simulated"}
     with running_server(env) as base:
