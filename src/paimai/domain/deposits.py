@@ -37,6 +37,11 @@ def may_pay_deposit(
         raise DomainError(ErrorCode.DEPOSIT_NOT_OPEN, status=status.value)
 
 
+def paid_in_full(frozen_amount: int | None, required: int) -> bool:
+    """A frozen deposit counts only while whole: a withdrawal fee taken from it must be made good first."""
+    return frozen_amount is not None and frozen_amount >= required
+
+
 @dataclass(frozen=True)
 class HeldDeposit:
     user_id: int

@@ -28,7 +28,7 @@ from .bidding import AuctionSnapshot, BidKind, NewBid, Standing, compute_standin
 from .errors import DomainError, ErrorCode
 from .events import BidPlaced, BidWithdrawn, LotEvent
 from .lots import LotStatus
-from .rules import LotKind
+from .rules import LotKind, LotRules
 
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")  # China keeps no daylight saving time
 
@@ -126,8 +126,13 @@ class WithdrawalDecision:
     events: tuple[LotEvent, ...]
 
 
+def withdrawal_offered(rules: LotRules) -> bool:
+    """Judicial bids are binding; a commercial lot offers withdrawal unless its seller switched it off."""
+    return rules.kind is LotKind.COMMERCIAL and rules.withdrawal_allowed
+
+
 def _refuse_unless_withdrawable(snap: AuctionSnapshot, now: datetime) -> None:
-    if snap.rules.kind is LotKind.JUDICIAL or not snap.rules.withdrawal_allowed:
+    if not withdrawal_offered(snap.rules):
         raise DomainError(ErrorCode.WITHDRAWAL_NOT_ALLOWED, kind=snap.rules.kind.value)
     if snap.status is not LotStatus.LIVE:
         if snap.status in (LotStatus.SOLD, LotStatus.UNSOLD, LotStatus.CANCELLED):

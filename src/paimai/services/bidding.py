@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import bidding
 from ..domain.bidding import AuctionSnapshot, BidderStanding, BidRequest, Standing
+from ..domain.deposits import paid_in_full
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.lots import LotStatus
 from ..domain.rules import LotKind
@@ -32,7 +33,7 @@ def _bidder_standing(session: Session, lot: Lot, user: User) -> BidderStanding:
     deposit = frozen_deposit(session, lot.id, user.id)
     return BidderStanding(
         # A withdrawal fee taken from the deposit leaves it short: it must be made whole to bid again.
-        has_deposit=deposit is not None and deposit.amount >= lot.deposit,
+        has_deposit=paid_in_full(None if deposit is None else deposit.amount, lot.deposit),
         is_staff=user.is_staff,
         real_name_verified=user.real_name_verified_at is not None,
     )
@@ -92,7 +93,7 @@ def _refuse_early(session: Session, user: User, lot_id: int, request: BidRequest
         leader_id=row.leader_id,
     )
     bidder = BidderStanding(
-        has_deposit=deposit is not None and deposit.amount >= row.deposit,
+        has_deposit=paid_in_full(None if deposit is None else deposit.amount, row.deposit),
         is_staff=user.is_staff,
         real_name_verified=user.real_name_verified_at is not None,
     )

@@ -30,7 +30,7 @@ def pay_deposit(uow: UnitOfWork, user: User, lot_id: int) -> tuple[Deposit, bool
     """Freeze the lot's deposit; paying again for the same lot is a no-op. Returns (deposit, created)."""
     lot = get_lot(uow.session, lot_id, lock=True)
     existing = frozen_deposit(uow.session, lot.id, user.id)
-    if existing is not None and existing.amount >= lot.deposit:
+    if existing is not None and rules.paid_in_full(existing.amount, lot.deposit):
         return existing, False
     rules.may_pay_deposit(
         LotStatus(lot.status),

@@ -9,7 +9,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from ...domain.errors import DomainError
-from ...domain.withdrawal import BidRow, Quota, WithdrawalScope
+from ...domain.withdrawal import BidRow, Quota, WithdrawalScope, withdrawal_offered
 from ...services import ledger as ledger_service
 from ...services import lots
 from ...services import withdrawal as service
@@ -81,7 +81,7 @@ def withdrawal_preview(lot_id: Id, user: UserDep, container: ContainerDep) -> di
         "fee": bid_option["fee"],
         "quota_left": quota.left,
         "quota": _quota_json(quota),
-        "withdrawal_allowed": lot.withdrawal_allowed and lot.kind == "commercial",
+        "withdrawal_allowed": withdrawal_offered(lots.rules_of(lot)),
         "withdrawal_fee": lot.withdrawal_fee,
         "options": options,
     }
