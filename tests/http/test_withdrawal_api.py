@@ -142,6 +142,14 @@ def test_each_refusal_is_clear_and_changes_nothing(api: Api) -> None:
     ]
     api.client.cookies.clear()  # no session cookie, no bearer token
     cases.append((withdraw_all(api, {}, lot_id), 401, "NOT_AUTHENTICATED"))
+    in_review = api.client.post(
+        "/api/v1/lots",
+        headers=seller,
+        json={"title": "审核中", "category": "art", "start_price": 100_000, "increment": 10_000, "deposit": 20_000,
+              "starts_at": api.now().isoformat(), "ends_at": (api.now() + timedelta(hours=1)).isoformat()},
+    ).json()  # fmt: skip
+    hidden = api.client.get(f"/api/v1/lots/{in_review['id']}/withdrawal-preview", headers=alice)
+    cases.append((hidden, 404, "LOT_NOT_FOUND"))
     for response, status, code in cases:
         assert (response.status_code, response.json()["error"]["code"]) == (status, code), response.text
         assert response.json()["error"]["message"] and response.json()["error"]["message_zh"]
