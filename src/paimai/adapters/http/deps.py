@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ...bootstrap import Container
 from ...domain.errors import DomainError, ErrorCode
-from ...persistence.models import IdempotencyRecord, User
-from ...services import accounts
+from ...services import accounts, idempotency
+from ...services.types import User
 from ...services.uow import UnitOfWork, canonical_json
 
 SESSION_COOKIE = "paimai_session"
@@ -92,40 +90,17 @@ def run_idempotent(
         with container.transaction() as uow:
             status, result = operation(uow)
         return JSONResponse(jsonable_encoder(result), status_code=status)
-    if len(key) > 128:
-        raise DomainError(ErrorCode.VALIDATION_FAILED, "Idempotency-Key is too long.", "幂等键过长。")
     fingerprint = hashlib.sha256(
         f"{request.method} {request.url.path} {canonical_json(jsonable_encoder(body))}".encode()
     ).hexdigest()
     for attempt in range(2):
         try:
             with container.transaction() as uow:
-                stored = uow.session.scalar(
-                    select(IdempotencyRecord).where(IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key)
-                )
-                if stored is not None:
-                    if stored.fingerprint != fingerprint:
-                        raise DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED)
-                    return JSONResponse(
-                        json.loads(stored.response_body),
-                        status_code=stored.status_code,
-                        headers={"Idempotent-Replayed": "true"},
-                    )
-                status, result = operation(uow)
-                encoded = jsonable_encoder(result)
-                uow.session.add(
-                    IdempotencyRecord(
-                        user_id=user.id,
-                        key=key,
-                        fingerprint=fingerprint,
-                        status_code=status,
-                        response_body=json.dumps(encoded),
-                        created_at=uow.now,
-                    )
-                )
-                uow.session.flush()
-            return JSONResponse(encoded, status_code=status)
+                outcome = idempotency.run_once(uow, user.id, key, fingerprint, operation, jsonable_encoder)
         except IntegrityError:
             if attempt:  # a concurrent request with the same key won; the next pass replays it
                 raise
+            continue
+        headers = {"Idempotent-Replayed": "true"} if outcome.replayed else None
+        return JSONResponse(outcome.body, status_code=outcome.status, headers=headers)
     raise AssertionError("unreachable")
