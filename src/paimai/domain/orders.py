@@ -623,19 +623,25 @@ def _refund(order: Order, action: OrderAction, new_status: OrderStatus, fault: F
     )
 
 
+def check_refund_reason(order: Order, reason: RefundReason) -> None:
+    """Before shipping only the buyer's own reasons apply; a judicial sale is as is, so never “not as
+    described”. The refund form offers exactly the reasons that pass this."""
+    if order.status is S.PAID and reason.seller_fault:
+        raise DomainError(ErrorCode.REFUND_REASON_NOT_APPLICABLE, reason=reason.value, status=order.status.value)
+    if reason.seller_fault and order.kind is LotKind.JUDICIAL:
+        raise DomainError(ErrorCode.JUDICIAL_SALE_BINDING, reason=reason.value)
+
+
 def request_refund(order: Order, actor_id: int | None, reason: RefundReason, now: datetime) -> OrderDecision:
     """After paying. Before shipping only the buyer's own reasons apply and the refund is immediate (a
     default: price less penalty); after shipping the goods come back first, so the seller decides."""
     new_status = _begin(order, A.REQUEST_REFUND, actor_id)
+    check_refund_reason(order, reason)
     if order.status is S.PAID:
-        if reason.seller_fault:
-            raise DomainError(ErrorCode.REFUND_REASON_NOT_APPLICABLE, reason=reason.value, status=order.status.value)
         return replace_detail(
             _refund(replace(order, refund_reason=reason), A.REQUEST_REFUND, new_status, Fault.BUYER, now),
             reason=reason.value,
         )
-    if reason.seller_fault and order.kind is LotKind.JUDICIAL:
-        raise DomainError(ErrorCode.JUDICIAL_SALE_BINDING, reason=reason.value)
     updated = replace(order, status=new_status, refund_reason=reason)
     return OrderDecision(
         updated,

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from ..domain import orders as od
 from ..domain import second_chance as sc
 from ..domain.errors import DomainError, ErrorCode
-from ..domain.orders import CloseReason, Fault, NoticeKind, OrderAction, OrderDecision, OrderStatus, RefundReason, Role
+from ..domain.orders import CloseReason, Fault, NoticeKind, OrderDecision, OrderStatus, RefundReason, Role
 from ..domain.rules import LotKind
-from ..persistence.models import Bid, Deposit, Lot, Notification, OrderEventRow, SecondChanceOffer, User
+from ..persistence.models import Bid, Lot, Notification, OrderEventRow, SecondChanceOffer, User
 from ..persistence.models import Order as OrderRow
 from .deposits import frozen_deposit
 from .ledger import post
@@ -519,64 +519,3 @@ def expire_offer(uow: UnitOfWork, offer_id: int) -> bool:
     row.status, row.decided_at = expired.status.value, expired.decided_at
     notify(uow, lot.seller_id, NoticeKind.SECOND_CHANCE_DECLINED, lot=lot, offer_id=row.id)
     return True
-
-
-# ---- reading ----------------------------------------------------------------------------------------------------
-
-
-def my_orders(session: Session, user_id: int, role: str | None, limit: int, before_id: int | None) -> list[OrderRow]:
-    query = select(OrderRow).order_by(OrderRow.id.desc()).limit(limit)
-    if role == "buyer":
-        query = query.where(OrderRow.buyer_id == user_id)
-    elif role == "seller":
-        query = query.where(OrderRow.seller_id == user_id)
-    else:
-        query = query.where(or_(OrderRow.buyer_id == user_id, OrderRow.seller_id == user_id))
-    if before_id is not None:
-        query = query.where(OrderRow.id < before_id)
-    return list(session.scalars(query))
-
-
-def staff_orders(session: Session, status: str | None, limit: int, before_id: int | None) -> list[OrderRow]:
-    query = select(OrderRow).order_by(OrderRow.id.desc()).limit(limit)
-    if status:
-        query = query.where(OrderRow.status == status)
-    if before_id is not None:
-        query = query.where(OrderRow.id < before_id)
-    return list(session.scalars(query))
-
-
-def history(session: Session, order_id: int) -> list[OrderEventRow]:
-    return list(
-        session.scalars(select(OrderEventRow).where(OrderEventRow.order_id == order_id).order_by(OrderEventRow.id))
-    )
-
-
-def offers_for_lot(session: Session, lot_id: int) -> list[SecondChanceOffer]:
-    return list(
-        session.scalars(
-            select(SecondChanceOffer).where(SecondChanceOffer.lot_id == lot_id).order_by(SecondChanceOffer.id)
-        )
-    )
-
-
-def my_offers(session: Session, user_id: int) -> list[SecondChanceOffer]:
-    return list(
-        session.scalars(
-            select(SecondChanceOffer).where(SecondChanceOffer.user_id == user_id).order_by(SecondChanceOffer.id.desc())
-        )
-    )
-
-
-def allowed(row: OrderRow, user: User, now: datetime) -> list[OrderAction]:
-    return od.allowed_actions(to_domain(row), role_of(row, user), now)
-
-
-def deposit_row(session: Session, row: OrderRow) -> Deposit | None:
-    return session.scalar(
-        select(Deposit).where(Deposit.lot_id == row.lot_id, Deposit.user_id == row.buyer_id).order_by(Deposit.id.desc())
-    )
-
-
-def lot_orders(session: Session, lot_id: int) -> list[OrderRow]:
-    return list(session.scalars(select(OrderRow).where(OrderRow.lot_id == lot_id).order_by(OrderRow.id)))

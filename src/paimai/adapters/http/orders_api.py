@@ -6,20 +6,20 @@ call one service inside one transaction, and shape the output; the rules live in
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
-from sqlalchemy.orm import Session
 
 from ...domain.errors import DomainError, ErrorCode
-from ...domain.orders import CloseReason, RefundReason, Role
-from ...persistence.models import Lot, SecondChanceOffer, User
-from ...persistence.models import Order as OrderRow
-from ...services import accounts
+from ...domain.orders import CloseReason, RefundReason
+from ...services import accounts, order_reads
 from ...services import orders as service
+from ...services.order_reads import OfferRead, OrderRead, Party
+from ...services.types import User
 from ...services.uow import UnitOfWork
 from .deps import ContainerDep, UserDep, run_idempotent
 from .schemas import MAX_ID, Cursor, Filter, Id, Limit, Strict
@@ -59,21 +59,12 @@ class ReadIn(Strict):
 # ---- shapes --------------------------------------------------------------------------------------------
 
 
-def _party(user: User | None, *, with_record: bool) -> dict[str, Any] | None:
-    if user is None:
-        return None
-    body: dict[str, Any] = {"id": user.id, "display_name": user.display_name}
-    if with_record:
-        body["default_count"] = user.default_count  # a buyer's defaults are shown to sellers (RULES §6)
-    return body
-
-
-def offer_json(session: Session, offer: SecondChanceOffer, viewer: User | None = None) -> dict[str, Any]:
-    lot = session.get(Lot, offer.lot_id)
+def offer_json(read: OfferRead) -> dict[str, Any]:
+    offer = read.offer
     return {
         "id": offer.id,
         "lot_id": offer.lot_id,
-        "lot_title": lot.title if lot is not None else "",
+        "lot_title": read.lot_title,
         "order_id": offer.order_id,
         "user_id": offer.user_id,
         "amount": offer.amount,
@@ -82,19 +73,18 @@ def offer_json(session: Session, offer: SecondChanceOffer, viewer: User | None =
         "expires_at": offer.expires_at,
         "decided_at": offer.decided_at,
         "new_order_id": offer.new_order_id,
-        "mine": viewer is not None and viewer.id == offer.user_id,
+        "mine": read.mine,
     }
 
 
-def order_json(session: Session, row: OrderRow, viewer: User, now: datetime, *, detail: bool = True) -> dict[str, Any]:
-    order = service.to_domain(row)
-    lot = session.get(Lot, row.lot_id)
-    role = service.role_of(row, viewer)
+def order_json(read: OrderRead, now: datetime) -> dict[str, Any]:
+    """An order in the API's field names, with the domain's view of what the viewer may do and see."""
+    row, view = read.row, read.view
     body: dict[str, Any] = {
         "id": row.id,
         "lot_id": row.lot_id,
-        "lot_title": lot.title if lot is not None else "",
-        "lot_image_url": lot.image_url if lot is not None else None,
+        "lot_title": read.lot_title,
+        "lot_image_url": read.lot_image_url,
         "kind": row.kind,
         "buyer_id": row.buyer_id,
         "seller_id": row.seller_id,
@@ -102,10 +92,10 @@ def order_json(session: Session, row: OrderRow, viewer: User, now: datetime, *, 
         "deposit": row.deposit,
         "status": row.status,
         "pay_deadline": row.pay_deadline,
-        "amount_due": order.amount_due,
-        "applied_deposit": order.applied_deposit,
+        "amount_due": read.amount_due,
+        "applied_deposit": read.applied_deposit,
         "penalty": row.penalty,
-        "penalty_if_default": order.penalty_if_default,
+        "penalty_if_default": read.penalty_if_default,
         "commission": row.commission,
         "compensation": row.compensation,
         "buyer_defaulted": row.buyer_defaulted,
@@ -123,45 +113,32 @@ def order_json(session: Session, row: OrderRow, viewer: User, now: datetime, *, 
         "close_requests": row.close_requests,
         "refund_reason": row.refund_reason,
         "refund_note": row.refund_note,
-        "my_role": role.value,
-        "allowed_actions": [a.value for a in service.allowed(row, viewer, now)],
-        "buyer": _party(session.get(User, row.buyer_id), with_record=True),
-        "seller": _party(session.get(User, row.seller_id), with_record=False),
+        "my_role": view.role.value,
+        "allowed_actions": [a.value for a in view.allowed_actions],
+        "awaiting_payment": view.awaiting_payment,
+        "in_escrow": view.in_escrow,
+        "deadline": None if view.deadline_kind is None else {"kind": view.deadline_kind.value, "at": view.deadline_at},
+        "close_reasons": [r.value for r in view.close_reasons],
+        "refund_reasons": [r.value for r in view.refund_reasons],
+        "shows_buyer_record": view.shows_buyer_record,
+        "buyer": None if read.buyer is None else _party(read.buyer),
+        "seller": None if read.seller is None else _party(read.seller),
         "server_time": now,
     }
-    if detail:
-        body["history"] = [
-            {
-                "action": event.action,
-                "from_status": event.from_status,
-                "to_status": event.to_status,
-                "by": "system" if event.actor_id is None else _who(row, event.actor_id),
-                "created_at": event.created_at,
-            }
-            for event in service.history(session, row.id)
-        ]
-        if role in (Role.SELLER, Role.STAFF):
-            offers = service.offers_for_lot(session, row.lot_id)
-            body["offers"] = [offer_json(session, o) for o in offers if o.order_id == row.id]
-            body["second_chance_available"] = _second_chance_available(session, row)
+    if read.history is not None:
+        body["history"] = [asdict(item) for item in read.history]
+    if read.offers is not None:
+        body["offers"] = [offer_json(o) for o in read.offers]
+    if read.second_chance_available is not None:
+        body["second_chance_available"] = read.second_chance_available
     return body
 
 
-def _who(row: OrderRow, actor_id: int) -> str:
-    if actor_id == row.buyer_id:
-        return "buyer"
-    if actor_id == row.seller_id:
-        return "seller"
-    return "staff"
-
-
-def _second_chance_available(session: Session, row: OrderRow) -> bool:
-    """Whether the seller's “second chance” button makes sense now (the service re-checks everything)."""
-    if not row.buyer_defaulted or row.kind != "commercial" or row.finished_at is None:
-        return False
-    if any(o.status == "pending" for o in service.offers_for_lot(session, row.lot_id)):
-        return False
-    return not any(o.finished_at is None for o in service.lot_orders(session, row.lot_id))
+def _party(party: Party) -> dict[str, Any]:
+    body: dict[str, Any] = {"id": party.id, "display_name": party.display_name}
+    if party.default_count is not None:
+        body["default_count"] = party.default_count  # a buyer's defaults are shown to sellers (RULES §6)
+    return body
 
 
 def _page(items: list[dict[str, Any]], limit: int) -> dict[str, Any]:
@@ -182,8 +159,8 @@ def my_orders(
     """The user's orders as buyer and/or seller, newest first."""
     now = container.now()
     with container.reading() as session:
-        rows = service.my_orders(session, user.id, role, limit, cursor)
-        return _page([order_json(session, row, user, now, detail=False) for row in rows], limit)
+        reads = order_reads.my_orders(session, user, role, now, limit, cursor)
+    return _page([order_json(read, now) for read in reads], limit)
 
 
 @router.get("/me/notifications", tags=["me"])
@@ -223,10 +200,8 @@ def read_notifications(user: UserDep, container: ContainerDep, body: ReadIn | No
 def my_offers(user: UserDep, container: ContainerDep) -> dict[str, Any]:
     """Second-chance offers made to the user."""
     with container.reading() as session:
-        return {
-            "items": [offer_json(session, o, user) for o in service.my_offers(session, user.id)],
-            "next_cursor": None,
-        }
+        offers = order_reads.my_offers(session, user)
+    return {"items": [offer_json(o) for o in offers], "next_cursor": None}
 
 
 # ---- one order -----------------------------------------------------------------------------------------------
@@ -236,8 +211,7 @@ def my_offers(user: UserDep, container: ContainerDep) -> dict[str, Any]:
 def get_order(order_id: Id, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     now = container.now()
     with container.reading() as session:
-        row = service.visible_order(session, user, order_id)
-        return order_json(session, row, user, now)
+        return order_json(order_reads.order_detail(session, order_id, user, now), now)
 
 
 def _step(
@@ -251,7 +225,7 @@ def _step(
 ) -> JSONResponse:
     def operation(uow: UnitOfWork) -> tuple[int, Any]:
         row = action(uow)
-        return status, order_json(uow.session, row, user, uow.now)
+        return status, order_json(order_reads.read_orders(uow.session, [row], user, uow.now, detail=True)[0], uow.now)
 
     return run_idempotent(container, request, user, {"order_id": order_id, **body}, operation)
 
@@ -383,7 +357,7 @@ def second_chance(order_id: Id, request: Request, user: UserDep, container: Cont
 
     def operation(uow: UnitOfWork) -> tuple[int, Any]:
         offer = service.make_offer(uow, user, order_id)
-        return 201, offer_json(uow.session, offer, user)
+        return 201, offer_json(order_reads.offer_read(uow.session, offer, user))
 
     return run_idempotent(container, request, user, {"order_id": order_id}, operation)
 
@@ -391,7 +365,7 @@ def second_chance(order_id: Id, request: Request, user: UserDep, container: Cont
 @router.get("/offers/{offer_id}")
 def get_offer(offer_id: Id, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     with container.reading() as session:
-        return offer_json(session, service.visible_offer(session, user, offer_id), user)
+        return offer_json(order_reads.offer_detail(session, offer_id, user))
 
 
 @router.post("/offers/{offer_id}/accept", status_code=201)
@@ -401,8 +375,8 @@ def accept_offer(offer_id: Id, request: Request, user: UserDep, container: Conta
     def operation(uow: UnitOfWork) -> tuple[int, Any]:
         offer, order = service.accept_offer(uow, user, offer_id)
         return 201, {
-            "offer": offer_json(uow.session, offer, user),
-            "order": order_json(uow.session, order, user, uow.now),
+            "offer": offer_json(order_reads.offer_read(uow.session, offer, user)),
+            "order": order_json(order_reads.read_orders(uow.session, [order], user, uow.now, detail=True)[0], uow.now),
         }
 
     return run_idempotent(container, request, user, {"offer_id": offer_id}, operation)
@@ -411,7 +385,7 @@ def accept_offer(offer_id: Id, request: Request, user: UserDep, container: Conta
 @router.post("/offers/{offer_id}/decline")
 def decline_offer(offer_id: Id, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     with container.transaction() as uow:
-        return offer_json(uow.session, service.decline_offer(uow, user, offer_id), user)
+        return offer_json(order_reads.offer_read(uow.session, service.decline_offer(uow, user, offer_id), user))
 
 
 # ---- staff ---------------------------------------------------------------------------------------------------------
@@ -424,8 +398,8 @@ def staff_orders(
     accounts.require_staff(user)
     now = container.now()
     with container.reading() as session:
-        rows = service.staff_orders(session, status, limit, cursor)
-        return _page([order_json(session, row, user, now, detail=False) for row in rows], limit)
+        reads = order_reads.staff_orders(session, user, status, now, limit, cursor)
+    return _page([order_json(read, now) for read in reads], limit)
 
 
 @router.post("/staff/orders/{order_id}/resolve", tags=["staff"])

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from ...bootstrap import Container
 from ...domain.errors import DomainError, ErrorCode
-from ...persistence.models import User
+from ...services.types import User
 from ..http import orders_api
 from . import i18n
 
@@ -33,12 +33,6 @@ def _page(request: Request) -> Page:
     return Page(request)
 
 
-BUYER_CLOSE_REASONS = ("mistaken_bid", "changed_mind", "funds", "other")
-REFUND_REASONS_BEFORE_SHIPPING = ("changed_mind", "mistaken_bid", "other")
-REFUND_REASONS_AFTER_SHIPPING = ("not_as_described", "changed_mind", "mistaken_bid", "other")
-UNPAID = ("awaiting_payment", "close_requested")
-
-
 def script_words() -> Markup:
     """The order words in both languages, for orders.js (a JSON block: the CSP allows no inline script)."""
     words = {key: {"zh": zh, "en": en} for key, (zh, en) in i18n.ORDER_WORDS.items()}
@@ -48,7 +42,7 @@ def script_words() -> Markup:
 def personal_centre(user: User, container: Container) -> dict[str, Any]:
     """What the personal centre shows of orders: open orders first, offers, the latest notifications."""
     orders = orders_api.my_orders(user=user, container=container, role=None, limit=50, cursor=None)["items"]
-    open_first = sorted(orders, key=lambda o: (not o["allowed_actions"], o["status"] not in UNPAID, -o["id"]))
+    open_first = sorted(orders, key=lambda o: (not o["allowed_actions"], not o["awaiting_payment"], -o["id"]))
     notes = orders_api.my_notifications(user=user, container=container, limit=10, cursor=None)
     offers = orders_api.my_offers(user=user, container=container)["items"]
     return {
@@ -96,13 +90,10 @@ def order_page(request: Request, order_id: str) -> Response:
             return page.not_found()
         raise
     platform = page.container.platform
-    shipped = order["shipped_at"] is not None
     return page.render(
         "order.html",
         order=order,
         actions=set(order["allowed_actions"]),
-        close_reasons=BUYER_CLOSE_REASONS,
-        refund_reasons=REFUND_REASONS_AFTER_SHIPPING if shipped else REFUND_REASONS_BEFORE_SHIPPING,
         order_words=script_words(),
         payment_hours=platform.payment_deadline_hours,
         auto_confirm_days=platform.auto_confirm_days,
