@@ -194,7 +194,7 @@ def test_live_bidding_in_the_browser(tmp_path: Path, browser: Any) -> None:
         expect(page.locator("[data-record] tr.row-withdrawn")).to_have_count(2)
         expect(page.locator("[data-record] tr[data-seq='6'] .bid-status")).to_have_text("已撤回")
         # the fee came out of the deposit: top it up before bidding again
-        expect(page.locator("[data-deposit-short]")).to_be_visible()
+        expect(page.locator("[data-panel=deposit_short]")).to_be_visible()
         expect(page.locator("[data-deposit]")).to_have_text("补缴保证金 ¥50.00")
         expect(page.locator("#bid-form")).to_be_hidden()
         assert page.evaluate("window.__stillHere") is True

@@ -97,9 +97,13 @@ def compute_standing(submissions: Sequence[Submission], rules: LotRules) -> Stan
     return Standing(price, leader.bidder_id, leader.max_amount, lines)
 
 
+def next_valid_after(price: int | None, start_price: int, increment: int) -> int:
+    """The least a new (non-leading) bid may be: the start price, then the price plus one increment."""
+    return start_price if price is None else price + increment
+
+
 def next_valid_amount(standing: Standing, rules: LotRules) -> int:
-    """The least amount a new (non-leading) bid may be."""
-    return rules.start_price if standing.price is None else standing.price + rules.increment
+    return next_valid_after(standing.price, rules.start_price, rules.increment)
 
 
 @dataclass(frozen=True)
@@ -205,7 +209,7 @@ def refuse_early(glance: LotGlance, request: BidRequest, bidder: BidderStanding,
     require_positive(request.amount)
     if glance.leader_id == request.bidder_id:
         return  # the leader may only raise their maximum: decided under the lock
-    next_valid = glance.start_price if glance.price is None else glance.price + glance.increment
+    next_valid = next_valid_after(glance.price, glance.start_price, glance.increment)
     if request.amount < next_valid:  # below the start price too: "too low" says what would do
         raise DomainError(
             ErrorCode.BID_TOO_LOW,

@@ -112,7 +112,11 @@ def require_staff(user: User) -> None:
         raise DomainError(ErrorCode.STAFF_ONLY)
 
 
-def apply_to_sell(uow: UnitOfWork, user: User, kind: str, name: str, description: str) -> SellerApplication:
+def apply_to_sell(uow: UnitOfWork, applicant: User, kind: str, name: str, description: str) -> SellerApplication:
+    """Apply to sell; the user row is locked and read afresh, so two applications at once make one."""
+    user = uow.session.get(User, applicant.id, with_for_update=True, populate_existing=True)
+    if user is None:
+        raise DomainError(ErrorCode.NOT_FOUND, user_id=applicant.id)
     if user.seller_status in ("pending", "approved"):
         raise DomainError(ErrorCode.SELLER_APPLICATION_EXISTS, seller_status=user.seller_status)
     application = SellerApplication(

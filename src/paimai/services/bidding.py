@@ -137,16 +137,3 @@ def place_bids(
         results.append(PlacedBid(lot, row, decision.standing, snapshot.aliases.get(leader) if leader else None))
     uow.session.flush()
     return results
-
-
-def my_bids(session: Session, user_id: int, limit: int = 200) -> list[tuple[Bid, Lot]]:
-    return [
-        (bid, lot)
-        for bid, lot in session.execute(
-            select(Bid, Lot)
-            .join(Lot, Lot.id == Bid.lot_id)
-            .where(Bid.bidder_id == user_id, Bid.seq.is_not(None))
-            .order_by(Bid.id.desc())
-            .limit(limit)
-        )
-    ]

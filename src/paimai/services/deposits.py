@@ -77,15 +77,3 @@ def settle_at_close(uow: UnitOfWork, lot: Lot, winner_id: int | None) -> None:
     released, _kept = rules.settle_at_close([HeldDeposit(d.user_id, d.amount) for d in held], winner_id)
     for item in released:
         release(uow, by_user[item.user_id])
-
-
-def my_deposits(session: Session, user_id: int) -> list[tuple[Deposit, Lot]]:
-    return [
-        (d, lot)
-        for d, lot in session.execute(
-            select(Deposit, Lot)
-            .join(Lot, Lot.id == Deposit.lot_id)
-            .where(Deposit.user_id == user_id)
-            .order_by(Deposit.id.desc())
-        )
-    ]

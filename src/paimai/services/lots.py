@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain.bidding import AuctionSnapshot, BidKind, Submission, compute_standing
+from ..domain.bidding import AuctionSnapshot, BidKind, Submission
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.lots import LotAction, LotStatus, transition
 from ..domain.rules import Category, LotKind, LotRules
@@ -103,37 +101,6 @@ def review_lot(uow: UnitOfWork, staff: User, lot_id: int, approve: bool, reason:
     return lot
 
 
-def browse(
-    session: Session,
-    *,
-    status: str | None,
-    category: str | None,
-    kind: str | None,
-    text: str | None,
-    seller_id: int | None,
-    limit: int,
-    cursor: int | None,
-) -> list[Lot]:
-    """Lots newest first; the public never sees lots still in review or rejected."""
-    query = select(Lot).order_by(Lot.id.desc()).limit(limit)
-    if status:
-        query = query.where(Lot.status == status)
-    elif seller_id is None:
-        query = query.where(Lot.status.notin_(["draft", "pending_review", "rejected"]))
-    if category:
-        query = query.where(Lot.category == category)
-    if kind:
-        query = query.where(Lot.kind == kind)
-    if seller_id is not None:
-        query = query.where(Lot.seller_id == seller_id)
-    if text:
-        pattern = f"%{text.strip()}%"
-        query = query.where(or_(Lot.title.ilike(pattern), Lot.description.ilike(pattern)))
-    if cursor is not None:
-        query = query.where(Lot.id < cursor)
-    return list(session.scalars(query))
-
-
 def aliases_of(session: Session, lot_id: int) -> dict[int, str]:
     rows = session.execute(select(BidderAlias.user_id, BidderAlias.alias).where(BidderAlias.lot_id == lot_id))
     return {user_id: alias for user_id, alias in rows}
@@ -194,39 +161,3 @@ def load_snapshot(session: Session, lot: Lot) -> AuctionSnapshot:
         recorded_high=recorded_high,
         aliases=aliases_of(session, lot.id),
     )
-
-
-def bid_record(session: Session, lot: Lot) -> list[dict[str, Any]]:
-    """The public bid record (拍卖记录), newest first: leading (won once sold), outbid, withdrawn or void."""
-    aliases = aliases_of(session, lot.id)
-    rows = list(session.scalars(select(Bid).where(Bid.lot_id == lot.id, Bid.seq.is_not(None)).order_by(Bid.seq.desc())))
-    leading_seq = None
-    if lot.leader_id is not None:
-        for row in rows:
-            if row.status == "active" and row.bidder_id == lot.leader_id and row.amount == lot.current_price:
-                leading_seq = row.seq
-                break
-    top_status = "won" if lot.status == "sold" else "leading"  # the leading row of a sold lot is the winning bid
-    return [
-        {
-            "id": row.id,
-            "lot_id": row.lot_id,
-            "seq": row.seq,
-            "alias": aliases.get(row.bidder_id, "????"),
-            "amount": row.amount,
-            "is_proxy": row.kind == BidKind.PROXY.value,
-            "status": row.status if row.status != "active" else ("outbid" if row.seq != leading_seq else top_status),
-            "created_at": row.created_at,
-        }
-        for row in rows
-    ]
-
-
-def standing_of(session: Session, lot: Lot) -> tuple[int | None, int | None]:
-    snapshot = load_snapshot(session, lot)
-    standing = compute_standing(snapshot.submissions, snapshot.rules)
-    return standing.price, standing.leader_id
-
-
-def time_left(lot: Lot, now: datetime) -> float:
-    return max(0.0, (lot.ends_at - now).total_seconds())

@@ -34,17 +34,3 @@ def is_watching(session: Session, user_id: int, lot_id: int) -> bool:
 
 def watchers(session: Session, lot_id: int) -> int:
     return int(session.scalar(select(func.count(Watch.id)).where(Watch.lot_id == lot_id)) or 0)
-
-
-def watchlist(session: Session, user_id: int, limit: int, before_id: int | None) -> list[tuple[Watch, Lot]]:
-    """Newest first, paginated by the watch row's id."""
-    query = (
-        select(Watch, Lot)
-        .join(Lot, Lot.id == Watch.lot_id)
-        .where(Watch.user_id == user_id)
-        .order_by(Watch.id.desc())
-        .limit(limit)
-    )
-    if before_id is not None:
-        query = query.where(Watch.id < before_id)
-    return [(w, lot) for w, lot in session.execute(query)]

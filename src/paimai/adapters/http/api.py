@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from ...bootstrap import Container
 from ...domain.errors import DomainError, ErrorCode
 from ...domain.rules import CATEGORY_NAMES_EN, CATEGORY_NAMES_ZH, Category, LotKind, LotRules
-from ...services import accounts, bidding, deposits, lots, watchlist
+from ...services import accounts, bidding, deposits, lifecycle, lot_reads, lots, record
 from ...services import ledger as ledger_service
+from ...services.types import User
 from ...services.uow import UnitOfWork
 from .deps import CSRF_COOKIE, SESSION_COOKIE, ContainerDep, OptionalUserDep, UserDep, csrf_token, run_idempotent
 from .schemas import (
@@ -29,7 +32,7 @@ from .schemas import (
     SellerApplicationIn,
     TopUpIn,
 )
-from .views import lot_json, page, user_json
+from .views import lot_json, lot_out, page, record_json, user_json
 
 router = APIRouter(prefix="/api/v1")
 
@@ -120,52 +123,21 @@ def my_ledger(user: UserDep, container: ContainerDep, limit: Limit = 50, cursor:
 @router.get("/me/deposits", tags=["me"])
 def my_deposits(user: UserDep, container: ContainerDep) -> dict[str, Any]:
     with container.reading() as session:
-        items = [
-            {
-                "id": d.id,
-                "lot_id": d.lot_id,
-                "lot_title": lot.title,
-                "lot_status": lot.status,
-                "amount": d.amount,
-                "status": d.status,
-                "created_at": d.created_at,
-                "settled_at": d.settled_at,
-            }
-            for d, lot in deposits.my_deposits(session, user.id)
-        ]
+        items = [asdict(item) for item in lot_reads.my_deposits(session, user)]
     return {"items": items, "next_cursor": None}
 
 
 @router.get("/me/bids", tags=["me"])
 def my_bids(user: UserDep, container: ContainerDep) -> dict[str, Any]:
     with container.reading() as session:
-        items = []
-        for bid, lot in bidding.my_bids(session, user.id):
-            items.append(
-                {
-                    "id": bid.id,
-                    "lot_id": lot.id,
-                    "lot_title": lot.title,
-                    "lot_status": lot.status,
-                    "seq": bid.seq,
-                    "amount": bid.amount,
-                    "is_proxy": bid.kind == "proxy",
-                    "status": bid.status
-                    if bid.status != "active"
-                    else ("leading" if lot.leader_id == user.id and bid.amount == lot.current_price else "outbid"),
-                    "won": lot.winner_id == user.id,
-                    "created_at": bid.created_at,
-                }
-            )
+        items = [{**asdict(bid), "status": bid.status.value} for bid in lot_reads.my_bids(session, user)]
     return {"items": items, "next_cursor": None}
 
 
 @router.post("/me/seller-application", status_code=201, tags=["me"])
 def apply_to_sell(body: SellerApplicationIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     with container.transaction() as uow:
-        fresh = uow.session.get(type(user), user.id, with_for_update=True)
-        assert fresh is not None
-        application = accounts.apply_to_sell(uow, fresh, body.kind, body.name, body.description)
+        application = accounts.apply_to_sell(uow, user, body.kind, body.name, body.description)
         return {"id": application.id, "kind": application.kind, "name": application.name, "status": application.status}
 
 
@@ -189,7 +161,7 @@ def seller_applications(user: UserDep, container: ContainerDep, status: Filter =
     return {"items": items, "next_cursor": None}
 
 
-def _decide(container: Any, user: Any, application_id: int, approve: bool, reason: str | None) -> dict[str, Any]:
+def _decide(container: Container, user: User, application_id: int, approve: bool, reason: str | None) -> dict[str, Any]:
     with container.transaction() as uow:
         application = accounts.decide_application(uow, user, application_id, approve, reason)
         return {"id": application.id, "status": application.status, "reason": application.reason}
@@ -241,7 +213,7 @@ def create_lot(body: LotIn, user: UserDep, container: ContainerDep) -> dict[str,
     )
     with container.transaction() as uow:
         lot = lots.create_lot(uow, user, draft)
-        return lot_json(uow.session, lot, uow.now, user)
+        return lot_out(uow.session, lot, user, uow.now)
 
 
 @router.get("/lots", tags=["lots"])
@@ -256,20 +228,12 @@ def list_lots(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> dict[str, Any]:
-    seller_id = viewer.id if mine and viewer else None
+    """Browse and search: the public sees published lots; `mine=true` lists the seller's own, any status."""
+    filters = lot_reads.LotFilter(status, category, kind, q, viewer.id if mine and viewer else None)
+    now = container.now()
     with container.reading() as session:
-        now = container.now()
-        found = lots.browse(
-            session,
-            status=status,
-            category=category,
-            kind=kind,
-            text=q,
-            seller_id=seller_id,
-            limit=limit,
-            cursor=cursor,
-        )
-        items = [lot_json(session, lot, now, viewer) for lot in found]
+        found = lot_reads.browse(session, viewer, filters, limit=limit, cursor=cursor)
+        items = [lot_json(read, now) for read in lot_reads.read_lots(session, found, viewer, now)]
     return page(items, limit, lambda item: item["id"])
 
 
@@ -282,18 +246,17 @@ def staff_lots(
     cursor: Cursor = None,
 ) -> dict[str, Any]:
     accounts.require_staff(user)
+    now = container.now()
     with container.reading() as session:
-        found = lots.browse(
-            session, status=status, category=None, kind=None, text=None, seller_id=None, limit=limit, cursor=cursor
-        )
-        items = [lot_json(session, lot, container.now(), user) for lot in found]
+        found = lot_reads.browse(session, user, lot_reads.LotFilter(status=status), limit=limit, cursor=cursor)
+        items = [lot_json(read, now) for read in lot_reads.read_lots(session, found, user, now)]
     return page(items, limit, lambda item: item["id"])
 
 
-def _review(container: Any, user: Any, lot_id: int, approve: bool, reason: str | None) -> dict[str, Any]:
+def _review(container: Container, user: User, lot_id: int, approve: bool, reason: str | None) -> dict[str, Any]:
     with container.transaction() as uow:
         lot = lots.review_lot(uow, user, lot_id, approve, reason)
-        return lot_json(uow.session, lot, uow.now, user)
+        return lot_out(uow.session, lot, user, uow.now)
 
 
 @router.post("/staff/lots/{lot_id}/approve", tags=["staff"])
@@ -308,50 +271,21 @@ def reject_lot(lot_id: Id, body: DecisionIn, user: UserDep, container: Container
     return _review(container, user, lot_id, False, body.reason)
 
 
-def visible(lot: Any, viewer: Any) -> bool:
-    """The public sees published lots; their seller and staff also see drafts, reviews and rejections."""
-    hidden = lot.status in ("draft", "pending_review", "rejected")
-    return not hidden or (viewer is not None and (viewer.is_staff or viewer.id == lot.seller_id))
-
-
 @router.get("/lots/{lot_id}", tags=["lots"])
 def get_lot(lot_id: Id, container: ContainerDep, viewer: OptionalUserDep) -> dict[str, Any]:
+    """The lot with its rules, standing and what this viewer is offered (`viewer.panels`)."""
+    now = container.now()
     with container.reading() as session:
-        lot = lots.get_lot(session, lot_id)
-        if not visible(lot, viewer):
-            raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
-        body = lot_json(session, lot, container.now(), viewer)
-        if viewer is not None:
-            deposit = deposits.frozen_deposit(session, lot.id, viewer.id)
-            body["my_deposit"] = None if deposit is None else {"amount": deposit.amount, "status": deposit.status}
-            body["my_order_id"] = _my_order_id(session, lot.id, viewer.id)
-            body["watching"] = watchlist.is_watching(session, viewer.id, lot.id)
-        body["watchers"] = watchlist.watchers(session, lot.id)
-        return body
-
-
-def _my_order_id(session: Any, lot_id: int, user_id: int) -> int | None:
-    """The newest order of this lot the viewer buys or sells (a second-chance order is newer), if any."""
-    from sqlalchemy import or_, select
-
-    from ...persistence.models import Order
-
-    found: int | None = session.scalar(
-        select(Order.id)
-        .where(Order.lot_id == lot_id, or_(Order.buyer_id == user_id, Order.seller_id == user_id))
-        .order_by(Order.id.desc())
-        .limit(1)
-    )
-    return found
+        return lot_json(lot_reads.lot_detail(session, lot_id, viewer, now), now)
 
 
 @router.get("/lots/{lot_id}/bids", tags=["lots"])
 def lot_bids(lot_id: Id, container: ContainerDep, viewer: OptionalUserDep) -> dict[str, Any]:
     with container.reading() as session:
-        lot = lots.get_lot(session, lot_id)
-        if not visible(lot, viewer):
-            raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
-        return {"items": lots.bid_record(session, lot), "next_cursor": None}
+        return {
+            "items": [record_json(row) for row in lot_reads.bid_record(session, lot_id, viewer)],
+            "next_cursor": None,
+        }
 
 
 @router.post("/lots/{lot_id}/deposit", tags=["bidding"])
@@ -403,21 +337,15 @@ def place_bid(lot_id: Id, body: BidIn, request: Request, user: UserDep, containe
 @router.post("/lots/{lot_id}/cancel", tags=["lots"])
 def cancel_lot(lot_id: Id, body: DecisionIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     """中止拍卖: the seller or staff stop a scheduled or live lot; every deposit is refunded."""
-    from ...services import lifecycle
-
     with container.transaction() as uow:
         lot = lifecycle.cancel_lot(uow, user, lot_id, body.reason or "")
-        return lot_json(uow.session, lot, uow.now, user)
+        return lot_out(uow.session, lot, user, uow.now)
 
 
 @router.get("/lots/{lot_id}/record", tags=["lots"])
 def lot_record(lot_id: Id, container: ContainerDep, viewer: OptionalUserDep) -> dict[str, Any]:
-    from ...services import record
-
     with container.reading() as session:
-        lot = lots.get_lot(session, lot_id)
-        if not visible(lot, viewer):
-            raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
+        lot_reads.readable_lot(session, lot_id, lot_reads.reader_of(viewer))
         entries = record.entries(session, lot_id)
     return {"lot_id": lot_id, "entries": entries, "verified": record.verify(entries)}
 

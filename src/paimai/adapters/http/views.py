@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ...domain.lot_views import ViewerRole
 from ...domain.rules import CATEGORY_NAMES_EN, CATEGORY_NAMES_ZH, Category
-from ...persistence.models import Lot, User
-from ...services import accounts, lots
+from ...services import accounts
+from ...services.lot_reads import LotRead, RecordRead, read_lots
+from ...services.types import Lot, User
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -27,8 +30,9 @@ def user_json(user: User) -> dict[str, Any]:
     }
 
 
-def lot_json(session: Session, lot: Lot, now: datetime, viewer: User | None = None) -> dict[str, Any]:
-    aliases = lots.aliases_of(session, lot.id)
+def lot_json(read: LotRead, now: datetime) -> dict[str, Any]:
+    """A lot in the API's field names (API.md): the stored facts, the domain's view and the viewer's."""
+    lot, view, viewer = read.lot, read.view, read.viewer
     category = Category(lot.category)
     body: dict[str, Any] = {
         "id": lot.id,
@@ -42,39 +46,76 @@ def lot_json(session: Session, lot: Lot, now: datetime, viewer: User | None = No
         "location": lot.location,
         "image_url": lot.image_url,
         "seller_id": lot.seller_id,
+        "seller_name": read.seller_name,
         "start_price": lot.start_price,
         "increment": lot.increment,
         "deposit": lot.deposit,
-        "has_reserve": lot.reserve_price is not None,
-        "reserve_met": None
-        if lot.reserve_price is None
-        else (lot.current_price is not None and lot.current_price >= lot.reserve_price),
+        "has_reserve": view.has_reserve,
+        "reserve_met": view.reserve_met,
         "appraisal": lot.appraisal,
         "current_price": lot.current_price,
-        "next_valid_amount": lot.start_price if lot.current_price is None else lot.current_price + lot.increment,
-        "leader_alias": aliases.get(lot.leader_id) if lot.leader_id else None,
+        "next_valid_amount": view.next_valid_amount,
+        "suggested_max_amount": view.suggested_max_amount,
+        "price_kind": view.price_kind.value,
+        "display_price": view.display_price,
+        "deposits_open": view.deposits_open,
+        "bidding_open": view.bidding_open,
+        "ended": view.ended,
+        "leader_alias": read.leader_alias,
         "bid_count": lot.bid_count,
-        "bidder_count": len(aliases),
+        "bidder_count": read.bidder_count,
         "starts_at": lot.starts_at,
         "ends_at": lot.ends_at,
         "scheduled_ends_at": lot.scheduled_ends_at,
         "extension_seconds": lot.extension_seconds,
         "extensions": lot.extensions,
         "seq": lot.seq,
-        "withdrawal_allowed": lot.withdrawal_allowed,
+        "withdrawal_allowed": view.withdrawal_offered,
         "withdrawal_fee": lot.withdrawal_fee,
         "final_price": lot.final_price,
-        "winner_alias": aliases.get(lot.winner_id) if lot.winner_id else None,
+        "winner_alias": read.winner_alias,
         "server_time": now,
+        "viewer": {
+            "role": viewer.role.value,
+            "leading": viewer.leading,
+            "deposit_held": viewer.deposit_held,
+            "deposit_paid": viewer.deposit_paid,
+            "deposit_due": viewer.deposit_due,
+            "panels": sorted(panel.value for panel in viewer.panels),
+        },
     }
-    if viewer is not None:
-        body["my_alias"] = aliases.get(viewer.id)
-        body["i_am_leader"] = lot.leader_id == viewer.id
-        body["i_am_seller"] = lot.seller_id == viewer.id
-    if viewer is not None and (viewer.is_staff or viewer.id == lot.seller_id):
+    if viewer.role is not ViewerRole.GUEST:
+        body["my_alias"] = read.my_alias
+        body["i_am_leader"] = viewer.leading
+        body["i_am_seller"] = viewer.role is ViewerRole.SELLER
+        body["my_deposit"] = None if read.my_deposit is None else asdict(read.my_deposit)
+        body["my_order_id"] = read.my_order_id
+    if read.watching is not None:
+        body["watching"] = read.watching
+    if read.watchers is not None:
+        body["watchers"] = read.watchers
+    if viewer.sees_private:
         body["reserve_price"] = lot.reserve_price
         body["review_note"] = lot.review_note
     return body
+
+
+def lot_out(session: Session, lot: Lot, user: User | None, now: datetime) -> dict[str, Any]:
+    """The JSON of one lot a service just returned (after creating, reviewing or cancelling it)."""
+    return lot_json(read_lots(session, [lot], user, now)[0], now)
+
+
+def record_json(row: RecordRead) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "lot_id": row.lot_id,
+        "seq": row.seq,
+        "alias": row.alias,
+        "amount": row.amount,
+        "is_proxy": row.is_proxy,
+        "status": row.status.value,
+        "created_at": row.created_at,
+    }
 
 
 def page(items: list[Any], limit: int, cursor_of: Any) -> dict[str, Any]:

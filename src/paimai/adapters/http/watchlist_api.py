@@ -6,10 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from ...domain.errors import DomainError, ErrorCode
-from ...services import lots
+from ...services import lot_reads
 from ...services import watchlist as service
-from .api import visible
 from .deps import ContainerDep, UserDep
 from .schemas import Cursor, Id, Limit
 from .views import lot_json, page
@@ -30,9 +28,7 @@ def _state(container: ContainerDep, user: UserDep, lot_id: int) -> dict[str, Any
 def watch(lot_id: Id, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     """关注: add the lot to your watchlist (again: no change)."""
     with container.transaction() as uow:
-        lot = lots.get_lot(uow.session, lot_id)
-        if not visible(lot, user):
-            raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
+        lot = lot_reads.readable_lot(uow.session, lot_id, lot_reads.reader_of(user))
         service.watch(uow, user, lot)
     return _state(container, user, lot_id)
 
@@ -41,7 +37,7 @@ def watch(lot_id: Id, user: UserDep, container: ContainerDep) -> dict[str, Any]:
 def unwatch(lot_id: Id, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     """取消关注: remove the lot from your watchlist (not watched: no change)."""
     with container.transaction() as uow:
-        lots.get_lot(uow.session, lot_id)
+        lot_reads.readable_lot(uow.session, lot_id, lot_reads.reader_of(user))
         service.unwatch(uow, user, lot_id)
     return _state(container, user, lot_id)
 
@@ -56,6 +52,8 @@ def my_watchlist(
     """Every lot you follow, newest first, each as the lot API shows it (price, status, end)."""
     now = container.now()
     with container.reading() as session:
-        rows = service.watchlist(session, user.id, limit, cursor)
-        items = [{**lot_json(session, lot, now, user), "watch_id": w.id, "watched_at": w.created_at} for w, lot in rows]
+        items = [
+            {**lot_json(item.lot, now), "watch_id": item.watch_id, "watched_at": item.watched_at}
+            for item in lot_reads.watchlist(session, user, now, limit, cursor)
+        ]
     return page(items, limit, lambda item: item["watch_id"])

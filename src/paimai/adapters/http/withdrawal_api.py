@@ -8,13 +8,12 @@ from fastapi import APIRouter, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from ...domain.errors import DomainError, ErrorCode
+from ...domain.errors import DomainError
 from ...domain.withdrawal import BidRow, Quota, WithdrawalScope, withdrawal_offered
 from ...services import ledger as ledger_service
-from ...services import lots
+from ...services import lot_reads, lots
 from ...services import withdrawal as service
 from ...services.uow import UnitOfWork
-from .api import visible
 from .deps import ContainerDep, UserDep, run_idempotent
 from .schemas import Id, WithdrawIn
 
@@ -55,8 +54,7 @@ def withdrawal_preview(lot_id: Id, user: UserDep, container: ContainerDep) -> di
     now = container.now()
     limit = container.platform.withdrawal_quota_per_day
     with container.reading() as session:
-        if not visible(lots.get_lot(session, lot_id), user):  # a lot still in review is not shown to bidders
-            raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
+        lot_reads.readable_lot(session, lot_id, lot_reads.reader_of(user))  # in review: not found, as elsewhere
         lot, previews = service.preview(session, user, lot_id, now, limit)
         aliases = lots.aliases_of(session, lot.id)
         quota = service.quota(session, user.id, now, limit)

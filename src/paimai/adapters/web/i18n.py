@@ -586,3 +586,14 @@ ORDER_WORDS: Final[dict[str, tuple[str, str]]] = {
     "entry_compensation": ("赔付", "Compensation"),
 }
 CATALOGUE.update(ORDER_WORDS)
+
+# the lot page's action box (domain.lot_views.Panel)
+CATALOGUE.update(
+    {
+        "staff_cannot_bid": ("平台工作人员不能参与竞价。", "Staff do not bid on lots."),
+        "real_name_needed": (
+            "司法拍卖须先完成实名认证，方可缴纳保证金和出价。",
+            "Verify your real name before paying the deposit or bidding on a judicial lot.",
+        ),
+    }
+)

@@ -27,10 +27,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ...bootstrap import Container
 from ...domain.errors import DomainError, ErrorCode
+from ...domain.lot_views import PUBLIC_STATUS_TABS
 from ...domain.rules import CATEGORY_NAMES_EN, CATEGORY_NAMES_ZH, Category, LotKind
-from ...persistence.models import User
 from ...services import accounts
 from ...services import withdrawal as withdrawal_service
+from ...services.types import User
 from ..http import api, watchlist_api, withdrawal_api
 from ..http.deps import SESSION_COOKIE
 from . import formatting, i18n, order_pages
@@ -40,7 +41,7 @@ TEMPLATES_DIR = HERE / "templates"
 STATIC_DIR = HERE / "static"
 LANG_COOKIE = "lang"
 PAGE_SIZE = 24
-PUBLIC_STATUSES = ("live", "scheduled", "sold", "unsold", "cancelled")
+PUBLIC_STATUSES = tuple(status.value for status in PUBLIC_STATUS_TABS)  # the list page's status tabs
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; "
@@ -248,13 +249,9 @@ def lot_page(request: Request, lot_id: str) -> Response:
         if error.code in (ErrorCode.LOT_NOT_FOUND, ErrorCode.NOT_FOUND):
             return page.not_found(lot=True)
         raise
-    with page.container.reading() as session:
-        seller = session.get(User, lot["seller_id"])
-        seller_name = seller.display_name if seller is not None else ""
     platform = page.container.platform
     window = int(lot["extension_seconds"])
     extension_window = page.t("minutes", n=window // 60) if window % 60 == 0 else page.t("seconds", n=window)
-    is_staff = page.user is not None and page.user.is_staff
     quota_left = None
     if page.user is not None:
         with page.container.reading() as session:
@@ -266,8 +263,7 @@ def lot_page(request: Request, lot_id: str) -> Response:
         withdrawal_quota_left=quota_left,
         lot=lot,
         bids=bids,
-        seller_name=seller_name,
-        is_staff=is_staff,
+        seller_name=lot["seller_name"],
         extension_window=extension_window,
         withdrawal_quota=platform.withdrawal_quota_per_day,
         payment_hours=platform.payment_deadline_hours,

@@ -6,13 +6,7 @@
   var REFRESH_MS = 5000;
 
   function priceParts(lot) {
-    if (lot.status === 'sold' && lot.final_price !== null && lot.final_price !== undefined) {
-      return [P.t('final_price'), lot.final_price];
-    }
-    if (lot.current_price !== null && lot.current_price !== undefined) {
-      return [P.t('current_price'), lot.current_price];
-    }
-    return [P.t('start_price'), lot.start_price];
+    return [P.t(lot.price_kind + '_price'), lot.display_price];  /* the server's view: start, current or final */
   }
 
   function update(card, lot) {

@@ -44,19 +44,10 @@
     window.setTimeout(function () { price.classList.remove('flash'); }, 700);
   }
 
-  function renderPrice(status, currentPrice, finalPrice, startPrice) {
-    var label, amount;
-    if (status === 'sold' && finalPrice !== null && finalPrice !== undefined) {
-      label = P.t('final_price');
-      amount = finalPrice;
-    } else if (currentPrice !== null && currentPrice !== undefined) {
-      label = P.t('current_price');
-      amount = currentPrice;
-    } else {
-      label = P.t('start_price');
-      amount = startPrice;
-    }
-    setText('[data-price-label]', label);
+  /* The price shown and its label ("start", "current" or "final") are the server's view of the lot; an
+     event carries the new standing price, which the next read of the lot confirms. */
+  function renderPrice(priceKind, amount) {
+    setText('[data-price-label]', P.t(priceKind + '_price'));
     var price = $('[data-price]');
     var text = P.yuan(amount);
     if (price && price.textContent !== text) {
@@ -124,7 +115,7 @@
   function renderResult(data) {
     var box = $('[data-result]');
     if (!box) { return; }
-    var ended = data.status === 'sold' || data.status === 'unsold' || data.status === 'cancelled';
+    var ended = Boolean(data.ended);
     P.show(box, ended);
     setText('[data-result-text]', ended ? P.t('result_' + data.status) : '');
     P.show($('[data-winner]'), Boolean(data.winner_alias));
@@ -135,43 +126,25 @@
     return (lot && lot.my_alias) || '';
   }
 
+  /* Which parts of the action box show is the server's decision (the lot's `viewer.panels`): the page
+     shows exactly those, so it never re-derives who may pay a deposit, bid or withdraw. */
   function renderPanels(data) {
-    var status = data.status;
-    var open = status === 'scheduled' || status === 'live';
-    var isSeller = Boolean(data.i_am_seller);
-    var held = Boolean(data.my_deposit && data.my_deposit.status === 'frozen');
-    var paid = held && data.my_deposit.amount >= data.deposit;
-    var short = held && !paid;
-    var leading = Boolean(data.i_am_leader);
-    var panel = function (name) { return $('[data-panel="' + name + '"]'); };
-    P.show(panel('login'), open && !loggedIn);
-    P.show(panel('seller'), open && loggedIn && isSeller);
-    P.show(panel('closed'), !open);
-    P.show(panel('deposit'), open && loggedIn && !isSeller && !paid);
-    P.show(panel('paid'), open && loggedIn && paid);
-    P.show(panel('scheduled'), status === 'scheduled' && loggedIn && !isSeller);
-    P.show(panel('bid'), status === 'live' && loggedIn && !isSeller && paid);
+    var viewer = data.viewer || { panels: [], leading: false, deposit_due: data.deposit };
+    var shows = function (name) { return viewer.panels.indexOf(name) >= 0; };
+    var panels = $all('[data-panel]');
+    for (var i = 0; i < panels.length; i++) {
+      P.show(panels[i], shows(panels[i].getAttribute('data-panel')));
+    }
+    var leading = Boolean(viewer.leading);
     setText('[data-my-alias]', data.my_alias || '');
-    P.show($('[data-deposit-short]'), short);
     var depositButton = $('[data-deposit]');
     if (depositButton && !depositButton.disabled) {
-      depositButton.textContent = short
-        ? P.t('deposit_topup_cta') + ' ' + P.yuan(data.deposit - data.my_deposit.amount)
-        : P.t('deposit_cta') + ' ' + P.yuan(data.deposit);
+      depositButton.textContent = P.t(shows('deposit_short') ? 'deposit_topup_cta' : 'deposit_cta') + ' ' +
+        P.yuan(viewer.deposit_due);
     }
-    var alias = data.my_alias;
-    var mine = Boolean(alias) && (bids || []).some(function (bid) {
-      return bid.alias === alias && (bid.status === 'leading' || bid.status === 'outbid');
-    });
-    // 撤回出价 needs an active bid of one's own; 撤回竞拍 also serves a bidder who only holds a deposit.
-    var mayWithdraw = status === 'live' && loggedIn && !isSeller && (held || mine) &&
-      Boolean(data.withdrawal_allowed) && data.kind === 'commercial';
-    P.show(panel('withdraw'), mayWithdraw);
     var orderLink = $('[data-order-link]');
     if (orderLink && data.my_order_id) { orderLink.setAttribute('href', '/orders/' + data.my_order_id); }
-    P.show($('[data-order-link-row]'), Boolean(data.my_order_id));
-    P.show($('[data-withdraw="bid"]'), mayWithdraw && mine);
-    if (!mayWithdraw) { closeWithdrawal(); }
+    if (!shows('withdraw')) { closeWithdrawal(); }
 
     P.show($('[data-leader-note]'), leading);
     P.show($('[data-amount-field]'), !leading);
@@ -192,7 +165,7 @@
       }
     }
     var max = $('#bid-max');
-    if (max) { max.placeholder = P.yuanPlain(data.next_valid_amount + data.increment * 4); }
+    if (max) { max.placeholder = P.yuanPlain(data.suggested_max_amount); }
   }
 
   function renderFacts(data) {
@@ -209,7 +182,7 @@
     knownSeq = Math.max(knownSeq, data.seq);
     root.setAttribute('data-seq', String(shownSeq));
     renderStatus(data.status);
-    renderPrice(data.status, data.current_price, data.final_price, data.start_price);
+    renderPrice(data.price_kind, data.display_price);
     renderFacts(data);
     renderEndsAt(data.ends_at);
     renderTiming(data.status, data.starts_at, data.ends_at);
@@ -335,7 +308,7 @@
         lot.leader_alias = payload.leader_alias;
         lot.bid_count = payload.bid_count;
         lot.ends_at = payload.ends_at;
-        renderPrice(lot.status, lot.current_price, lot.final_price, lot.start_price);
+        renderPrice('current', payload.current_price);
         renderFacts(lot);
         renderEndsAt(lot.ends_at);
         renderTiming(lot.status, lot.starts_at, lot.ends_at);
@@ -349,14 +322,19 @@
         lot.current_price = payload.current_price;
         lot.leader_alias = payload.leader_alias;
         lot.bid_count = payload.bid_count;
-        renderPrice(lot.status, lot.current_price, lot.final_price, lot.start_price);
+        if (payload.current_price === null) {
+          renderPrice('start', lot.start_price);
+        } else {
+          renderPrice('current', payload.current_price);
+        }
         renderFacts(lot);
       } else if (type === 'lot_closed') {
         lot.status = payload.status;
+        lot.ended = true;
         lot.final_price = payload.final_price;
         lot.winner_alias = payload.winner_alias;
         renderStatus(lot.status);
-        renderPrice(lot.status, lot.current_price, lot.final_price, lot.start_price);
+        if (payload.final_price !== null && payload.final_price !== undefined) { renderPrice('final', payload.final_price); }
         renderTiming(lot.status, lot.starts_at, lot.ends_at);
         renderResult(lot);
       }
@@ -467,7 +445,7 @@
     var form = event.currentTarget;
     var button = form.querySelector('[data-bid-submit]');
     if (button && button.disabled) { return; }
-    var leading = Boolean(lot.i_am_leader);
+    var leading = Boolean(lot.viewer && lot.viewer.leading);
     var useProxy = leading || Boolean(form.querySelector('[data-proxy-toggle]').checked);
     var amount = leading ? (lot.current_price || lot.next_valid_amount) : P.parseYuan(form.querySelector('#bid-amount').value);
     var body = { amount: amount };
@@ -504,7 +482,8 @@
           lot.ends_at = data.ends_at;
           lot.extensions = data.extensions;
           lot.i_am_leader = data.leading;
-          renderPrice(lot.status, lot.current_price, lot.final_price, lot.start_price);
+          if (lot.viewer) { lot.viewer.leading = data.leading; }
+          renderPrice('current', data.current_price);
           renderFacts(lot);
         }
         refresh();
@@ -638,7 +617,7 @@
     var toggle = $('[data-proxy-toggle]');
     if (toggle) {
       toggle.addEventListener('change', function () {
-        P.show($('[data-proxy-field]'), toggle.checked || Boolean(lot && lot.i_am_leader));
+        P.show($('[data-proxy-field]'), toggle.checked || Boolean(lot && lot.viewer && lot.viewer.leading));
       });
     }
 
