@@ -1,4 +1,4 @@
-"""Platform-wide and per-lot rules, with the defaults of RULES.md."""
+"""Platform-wide and per-lot rules, with the defaults of docs/rules.md."""
 
 from __future__ import annotations
 
