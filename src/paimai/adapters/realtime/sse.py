@@ -16,7 +16,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from ...domain.errors import DomainError, ErrorCode
-from ...services import lots, record
+from ...services import lot_reads, record
 from ..http.deps import ContainerDep
 from ..http.schemas import MAX_ID, Id
 
@@ -46,11 +46,8 @@ async def lot_events(
         last_event_id = int(value)
 
     def current_seq() -> int:
-        with container.reading() as session:
-            lot = lots.get_lot(session, lot_id)
-            if lot.status in ("draft", "pending_review", "rejected"):
-                raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
-            return lot.seq
+        with container.reading() as session:  # nothing happens live before publication: the public's view
+            return lot_reads.readable_lot(session, lot_id, None).seq
 
     seq_now = await run_in_threadpool(current_seq)
     start = seq_now if last_event_id is None else min(last_event_id, seq_now)
