@@ -19,6 +19,8 @@ from ...domain.errors import DomainError, ErrorCode
 from ...persistence.models import IdempotencyRecord, User
 from ...services import accounts
 from ...services.uow import UnitOfWork, canonical_json
+from ..i18n import N_
+from .errors import RequestRefused
 
 SESSION_COOKIE = "paimai_session"
 CSRF_COOKIE = "paimai_csrf"
@@ -93,7 +95,7 @@ def run_idempotent(
             status, result = operation(uow)
         return JSONResponse(jsonable_encoder(result), status_code=status)
     if len(key) > 128:
-        raise DomainError(ErrorCode.VALIDATION_FAILED, "Idempotency-Key is too long.", "幂等键过长。")
+        raise RequestRefused(ErrorCode.VALIDATION_FAILED, N_("http.idempotency_key_too_long"))
     fingerprint = hashlib.sha256(
         f"{request.method} {request.url.path} {canonical_json(jsonable_encoder(body))}".encode()
     ).hexdigest()

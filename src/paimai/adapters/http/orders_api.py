@@ -21,6 +21,7 @@ from ...persistence.models import Order as OrderRow
 from ...services import accounts
 from ...services import orders as service
 from ...services.uow import UnitOfWork
+from .. import i18n
 from .deps import ContainerDep, UserDep, run_idempotent
 from .schemas import MAX_ID, Cursor, Filter, Id, Limit, Strict
 
@@ -195,7 +196,7 @@ def my_notifications(
         unread = service.unread_count(session, user.id)
     items = []
     for row in rows:
-        message, message_zh = service.notification_text(row.kind, row.params)
+        message, message_zh = i18n.notice_messages(row.kind, row.params)
         items.append(
             {
                 "id": row.id,

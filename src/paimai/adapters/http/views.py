@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ...domain.rules import CATEGORY_NAMES_EN, CATEGORY_NAMES_ZH, Category
 from ...persistence.models import Lot, User
 from ...services import accounts, lots
+from .. import i18n
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -29,14 +29,13 @@ def user_json(user: User) -> dict[str, Any]:
 
 def lot_json(session: Session, lot: Lot, now: datetime, viewer: User | None = None) -> dict[str, Any]:
     aliases = lots.aliases_of(session, lot.id)
-    category = Category(lot.category)
     body: dict[str, Any] = {
         "id": lot.id,
         "title": lot.title,
         "description": lot.description,
         "category": lot.category,
-        "category_name": CATEGORY_NAMES_EN[category],
-        "category_name_zh": CATEGORY_NAMES_ZH[category],
+        "category_name": i18n.category_name(lot.category, "en"),
+        "category_name_zh": i18n.category_name(lot.category, "zh"),
         "kind": lot.kind,
         "status": lot.status,
         "location": lot.location,
