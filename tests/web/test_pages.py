@@ -114,7 +114,7 @@ def test_formatting_money_and_beijing_time() -> None:
 
 
 def test_pages_pick_a_language_and_scripts_get_their_words() -> None:
-    """The catalogue's completeness is tests/test_i18n_catalogue.py's; here, what the pages make of it."""
+    """The catalogue's completeness is tests/i18n/test_catalogue.py's; here, what the pages make of it."""
     scripts = i18n.js_catalogue()
     assert list(scripts) == list(i18n.JS_KEYS) and len(set(i18n.JS_KEYS)) == len(i18n.JS_KEYS)
     assert all(words["zh"] and words["en"] for words in scripts.values())

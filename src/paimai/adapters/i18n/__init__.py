@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ...domain.errors import DomainError
-from .catalogue import DEFAULT_LANG, LANGS, Catalogue, CatalogueMissing, catalogue, placeholders
+from .compiled import DEFAULT_LANG, LANGS, Catalogue, CatalogueMissing, catalogue, placeholders
 from .families import CATEGORIES, DETAILED_ERRORS, ERROR_DETAILS, ERRORS, NOTICES, PROBLEMS
 from .params import Shown
 
