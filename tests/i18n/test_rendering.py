@@ -93,3 +93,10 @@ def test_categories_adapter_refusals_and_unknown_keys() -> None:
     )
     assert i18n.t("no_such_key", "en") == "no_such_key"  # a gap shows itself rather than failing the page
     assert i18n.t("ord_refuse_explain", "en", amount=50_000).endswith("(¥500.00).")
+
+
+def test_error_codes_sharing_a_kind_stay_distinct_members() -> None:
+    """ErrorCode's values are only a serial number: two codes of one kind must not become aliases."""
+    assert len(list(ErrorCode)) == len(ErrorCode.__members__) > 60
+    assert ErrorCode.BID_TOO_LOW is not ErrorCode.CONFLICT and ErrorCode.BID_TOO_LOW.kind is ErrorCode.CONFLICT.kind
+    assert ErrorCode["BID_TOO_LOW"].kind.value == "conflict"
