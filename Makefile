@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install install-test lint typecheck unit bench clean
+.PHONY: run test install install-test lint typecheck unit bench clean messages compile-messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -12,10 +12,26 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/pip install -q -e .
+	$(MAKE) compile-messages
 
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	$(MAKE) compile-messages
 	bash scripts/install-browser.sh
+
+# The string catalogue (docs/i18n.md): `messages` finds every key in the code and templates and updates the
+# .pot and the .po files; `compile-messages` builds the .mo files the app reads (build output, not committed).
+LOCALE := src/paimai/locale
+I18N_KEYWORDS := -k t -k both -k N_
+
+messages:
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords $(I18N_KEYWORDS) --no-location --sort-output \
+		--no-wrap --project paimai --version 0.1.0 --copyright-holder "paimai contributors" -o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --no-fuzzy-matching --ignore-obsolete \
+		--no-wrap
+
+compile-messages:
+	$(BIN)/pybabel compile -d $(LOCALE) -D messages --statistics
 
 run: install
 	$(BIN)/paimai demo

@@ -23,6 +23,7 @@ from domain_builders import (
     run_bids,
 )
 
+from paimai.adapters import i18n
 from paimai.domain.bidding import (
     BidderStanding,
     BidKind,
@@ -102,7 +103,8 @@ def test_too_low_names_the_next_valid_amount_after_a_proxy_moved_the_price() -> 
     error = refusal(snap, 3, g(3))
     assert error.code is ErrorCode.BID_TOO_LOW
     assert error.details["next_valid"] == g(4)
-    assert "¥1,400.00" in error.message and "¥1,400.00" in error.message_zh  # in yuan, as people read it
+    # the domain gives the amount in fen; the words say it in yuan, as people read it
+    assert i18n.error_messages(error) == ("The bid must be at least ¥1,400.00.", "出价不得低于 ¥1,400.00。")
     assert bid(snap, 3, g(4)).standing.price == g(5)  # accepted; proxy 1 answers at its maximum
 
 

@@ -11,6 +11,7 @@ from domain_builders import ALIASES, DEPOSIT, NOW, OK, T0, bid, g, make_rules, m
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from paimai.adapters import i18n
 from paimai.domain.bidding import (
     AuctionSnapshot,
     BidKind,
@@ -194,7 +195,8 @@ def test_the_daily_quota_is_refused_with_the_reset_time() -> None:
     assert error.code is ErrorCode.WITHDRAWAL_QUOTA_EXCEEDED
     # NOW is 10:10 Beijing time on 2025-03-01: the quota resets at the next Beijing midnight.
     assert error.details["resets_at"] == datetime(2025, 3, 1, 16, 0, tzinfo=UTC).isoformat()
-    assert "2025-03-02 00:00" in error.message and "2025-03-02 00:00" in error.message_zh
+    message, message_zh = i18n.error_messages(error)  # the reset time in Beijing time
+    assert "2025-03-02 00:00 Beijing time" in message and "北京时间 2025-03-02 00:00" in message_zh
     plan_withdrawal(lot.snap, lot.rows, WithdrawalRequest(2, BID), lot.facts(2, limit=4), NOW)  # one left
 
 

@@ -27,11 +27,11 @@ from paimai.domain import second_chance as sc
 from paimai.domain.deposits import DepositStatus
 from paimai.domain.errors import DomainError, ErrorCode
 from paimai.domain.ledger import EntryKind, apply_entry, available, balances_from, frozen
+from paimai.domain.notices import NoticeKind
 from paimai.domain.orders import (
     A,
     CloseReason,
     Fault,
-    NoticeKind,
     OrderAction,
     OrderStatus,
     RefundReason,

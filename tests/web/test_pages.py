@@ -113,13 +113,16 @@ def test_formatting_money_and_beijing_time() -> None:
     assert formatting.beijing("9999-12-31T20:00:00+00:00") == "9999-12-31 20:00:00"  # no overflow at the edge
 
 
-def test_catalogue_is_complete_in_both_languages() -> None:
-    for key, (zh, en) in i18n.CATALOGUE.items():
-        assert zh and en, key
-    assert set(i18n.JS_KEYS) <= set(i18n.CATALOGUE)
-    assert len(set(i18n.JS_KEYS)) == len(i18n.JS_KEYS)
+def test_pages_pick_a_language_and_scripts_get_their_words() -> None:
+    """The catalogue's completeness is tests/i18n/test_catalogue.py's; here, what the pages make of it."""
+    scripts = i18n.js_catalogue()
+    assert list(scripts) == list(i18n.JS_KEYS) and len(set(i18n.JS_KEYS)) == len(i18n.JS_KEYS)
+    assert all(words["zh"] and words["en"] for words in scripts.values())
     for status in ("leading", "outbid", "withdrawn", "void", "won"):  # every bid-record status has its words
         assert f"bid_{status}" in i18n.JS_KEYS
+    assert scripts["current_price"] == {"zh": "当前价", "en": "Current price"}
+    orders = i18n.order_script_words()
+    assert orders["ord_done"] == {"zh": "操作成功。", "en": "Done."} and "order_status_paid" in orders
     assert i18n.pick_lang("en", "zh") == "en"
     assert i18n.pick_lang("fr", "en") == "en"
     assert i18n.pick_lang(None, None) == "zh"

@@ -16,7 +16,7 @@ from enum import Enum
 from .errors import DomainError, ErrorCode
 from .events import AuctionExtended, BidPlaced, LotClosed, LotEvent, LotStarted
 from .lots import LotAction, LotStatus, transition
-from .money import require_positive, yuan
+from .money import require_positive
 from .rules import LotKind, LotRules, on_price_grid
 
 
@@ -211,13 +211,7 @@ def refuse_early(glance: LotGlance, request: BidRequest, bidder: BidderStanding,
         return  # the leader may only raise their maximum: decided under the lock
     next_valid = next_valid_after(glance.price, glance.start_price, glance.increment)
     if request.amount < next_valid:  # below the start price too: "too low" says what would do
-        raise DomainError(
-            ErrorCode.BID_TOO_LOW,
-            f"The bid must be at least {yuan(next_valid)}.",
-            f"出价不得低于 {yuan(next_valid)}。",
-            next_valid=next_valid,
-            increment=glance.increment,
-        )
+        raise DomainError(ErrorCode.BID_TOO_LOW, next_valid=next_valid, increment=glance.increment)
     if not on_price_grid(request.amount, glance.start_price, glance.increment):
         raise DomainError(ErrorCode.BID_NOT_ON_GRID, next_valid=next_valid, increment=glance.increment)
 

@@ -48,10 +48,4 @@ def transition(status: LotStatus, action: LotAction) -> LotStatus:
     try:
         return TRANSITIONS[(status, action)]
     except KeyError:
-        raise DomainError(
-            ErrorCode.LOT_TRANSITION_NOT_ALLOWED,
-            f"A lot that is {status.value} cannot {action.value}.",
-            f"拍品当前状态（{status.value}）不允许执行“{action.value}”。",
-            status=status.value,
-            action=action.value,
-        ) from None
+        raise DomainError(ErrorCode.LOT_TRANSITION_NOT_ALLOWED, status=status.value, action=action.value) from None

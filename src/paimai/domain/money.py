@@ -23,10 +23,3 @@ def require_non_negative(amount: int) -> int:
     if amount > MAX_AMOUNT_FEN:
         raise DomainError(ErrorCode.AMOUNT_TOO_LARGE, amount=amount, max=MAX_AMOUNT_FEN)
     return amount
-
-
-def yuan(fen: int) -> str:
-    """¥1,234.56 — for messages people read; integer arithmetic only."""
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{sign}¥{whole:,}.{cents:02d}"

@@ -29,6 +29,7 @@ from enum import Enum
 from .deposits import DepositStatus
 from .errors import DomainError, ErrorCode
 from .ledger import Account, Bucket, EntryKind, JournalEntry, Posting, available, frozen
+from .notices import Notice, NoticeKind
 from .rules import LotKind, PlatformRules
 
 
@@ -153,78 +154,6 @@ class Fault(Enum):
     SELLER = "seller"
 
 
-class NoticeKind(Enum):
-    """In-app notifications an order step sends (RULES §8): (English, Chinese) templates."""
-
-    ORDER_WON = (
-        "You won “{lot_title}”; please pay by the payment deadline.",
-        "您已竞得“{lot_title}”，请在付款期限内付款。",
-    )
-    ORDER_SOLD = (
-        "Your lot “{lot_title}” sold; the buyer has until the deadline to pay.",
-        "您的拍品“{lot_title}”已成交，等待买家付款。",
-    )
-    PAYMENT_DUE_SOON = (
-        "Payment for “{lot_title}” is due within 24 hours; an unpaid order is a default and the deposit is kept.",
-        "“{lot_title}”的付款期限将在24小时内到期，逾期未付款将视为违约，保证金不予退还。",
-    )
-    ORDER_PAID = ("The buyer paid for “{lot_title}”; please ship it.", "买家已为“{lot_title}”付款，请及时发货。")
-    ORDER_SHIPPED = ("“{lot_title}” has shipped.", "“{lot_title}”已发货。")
-    ORDER_COMPLETED = ("The order for “{lot_title}” is complete.", "“{lot_title}”的交易已完成。")
-    CLOSE_REQUESTED = (
-        "The buyer asks to close the order for “{lot_title}” by agreement.",
-        "买家申请协商关闭“{lot_title}”的交易。",
-    )
-    CLOSE_ACCEPTED = (
-        "The seller agreed to close the order for “{lot_title}”; your deposit is released.",
-        "卖家已同意协商关闭“{lot_title}”的交易，保证金已解冻。",
-    )
-    CLOSE_DECLINED = (
-        "The seller declined to close the order for “{lot_title}”; please pay by the deadline.",
-        "卖家不同意关闭“{lot_title}”的交易，请在付款期限内付款。",
-    )
-    ORDER_DEFAULTED = (
-        "The order for “{lot_title}” was not paid in time and is closed as a default.",
-        "“{lot_title}”的订单逾期未付款，已按违约关闭。",
-    )
-    REFUND_REQUESTED = ("The buyer asks for a refund for “{lot_title}”.", "买家为“{lot_title}”申请退款。")
-    REFUND_DECLINED = (
-        "The seller declined the refund for “{lot_title}”; the platform will decide.",
-        "卖家拒绝了“{lot_title}”的退款申请，平台将介入处理。",
-    )
-    REFUND_DONE = ("The refund for “{lot_title}” is done.", "“{lot_title}”的退款已完成。")
-    SELLER_REFUSED = (
-        "The seller refused to sell “{lot_title}”; you are refunded and compensated.",
-        "卖家拒绝出售“{lot_title}”，款项已退回并获得赔偿。",
-    )
-    SECOND_CHANCE_OFFER = (
-        "The seller offers you “{lot_title}” at your highest bid; the offer is open for 48 hours.",
-        "卖家以您的最高出价向您提供“{lot_title}”的二次购买机会，48小时内有效。",
-    )
-    SECOND_CHANCE_ACCEPTED = (
-        "The runner-up accepted your second-chance offer for “{lot_title}”.",
-        "次高出价者已接受“{lot_title}”的二次购买机会。",
-    )
-    SECOND_CHANCE_DECLINED = (
-        "The second-chance offer for “{lot_title}” was declined or expired.",
-        "“{lot_title}”的二次购买机会已被拒绝或已过期。",
-    )
-
-    @property
-    def en(self) -> str:
-        return self.value[0]
-
-    @property
-    def zh(self) -> str:
-        return self.value[1]
-
-
-@dataclass(frozen=True)
-class Notice:
-    user_id: int
-    kind: NoticeKind
-
-
 def escrow(order_id: int) -> Account:
     """Escrow (担保交易): one account per order, holding the price between payment and payout."""
     return Account("escrow", order_id, Bucket.ESCROW)
@@ -301,13 +230,7 @@ def transition(status: OrderStatus, action: OrderAction) -> OrderStatus:
     try:
         return TRANSITIONS[(status, action)]
     except KeyError:
-        raise DomainError(
-            ErrorCode.ORDER_TRANSITION_NOT_ALLOWED,
-            f"An order that is {status.value} cannot {action.value}.",
-            f"订单当前状态（{status.value}）不允许执行“{action.value}”。",
-            status=status.value,
-            action=action.value,
-        ) from None
+        raise DomainError(ErrorCode.ORDER_TRANSITION_NOT_ALLOWED, status=status.value, action=action.value) from None
 
 
 def _check_actor(order: Order, action: OrderAction, actor_id: int | None, actor_is_staff: bool = False) -> None:

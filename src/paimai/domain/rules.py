@@ -12,6 +12,7 @@ from .money import require_non_negative, require_positive
 DEFAULT_EXTENSION_SECONDS = 300
 JUDICIAL_EXTENSION_SECONDS = 300
 MAX_EXTENSION_SECONDS = 3600
+JUDICIAL_MIN_HOURS = 24  # judicial bidding lasts at least this long
 
 
 class Category(Enum):
@@ -24,24 +25,16 @@ class Category(Enum):
     OTHER = "other"
 
 
-CATEGORY_NAMES_ZH = {
-    Category.ART: "艺术品",
-    Category.COLLECTIBLES: "收藏品",
-    Category.LUXURY: "奢侈品",
-    Category.JEWELLERY: "珠宝玉器",
-    Category.REAL_ESTATE: "房产",
-    Category.VEHICLES: "机动车",
-    Category.OTHER: "其他",
-}
-CATEGORY_NAMES_EN = {
-    Category.ART: "Art",
-    Category.COLLECTIBLES: "Collectibles",
-    Category.LUXURY: "Luxury",
-    Category.JEWELLERY: "Jewellery & jade",
-    Category.REAL_ESTATE: "Real estate",
-    Category.VEHICLES: "Vehicles",
-    Category.OTHER: "Other",
-}
+class LotProblem(Enum):
+    """Why LotRules.validate refuses a lot (LOT_INVALID's `problems`, each with its parameters)."""
+
+    TIMES_WITHOUT_ZONE = "times_without_zone"
+    STARTS_NOT_BEFORE_ENDS = "starts_not_before_ends"
+    JUDICIAL_RESERVE = "judicial_reserve"
+    EXTENSION_OUT_OF_RANGE = "extension_out_of_range"  # max_seconds
+    FEE_ABOVE_DEPOSIT = "fee_above_deposit"
+    JUDICIAL_TOO_SHORT = "judicial_too_short"  # hours
+    JUDICIAL_EXTENSION_FIXED = "judicial_extension_fixed"  # seconds
 
 
 class LotKind(Enum):
@@ -84,31 +77,30 @@ class LotRules:
         require_positive(self.increment)
         require_non_negative(self.deposit)
         require_non_negative(self.withdrawal_fee)
-        problems: list[str] = []
+        problems: list[dict[str, object]] = []
+
+        def problem(code: LotProblem, **params: object) -> None:
+            problems.append({"code": code.value, **params})
+
         if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:
-            problems.append("times must carry a zone")
+            problem(LotProblem.TIMES_WITHOUT_ZONE)
         elif self.starts_at >= self.ends_at:
-            problems.append("starts_at must be before ends_at")
+            problem(LotProblem.STARTS_NOT_BEFORE_ENDS)
         if self.reserve_price is not None:
             require_positive(self.reserve_price)
             if self.kind is LotKind.JUDICIAL:
-                problems.append("judicial lots have no hidden reserve")
+                problem(LotProblem.JUDICIAL_RESERVE)
         if not 0 <= self.extension_seconds <= MAX_EXTENSION_SECONDS:
-            problems.append(f"extension_seconds must be 0..{MAX_EXTENSION_SECONDS}")
+            problem(LotProblem.EXTENSION_OUT_OF_RANGE, max_seconds=MAX_EXTENSION_SECONDS)
         if self.withdrawal_fee > self.deposit:
-            problems.append("withdrawal_fee may not exceed the deposit")
+            problem(LotProblem.FEE_ABOVE_DEPOSIT)
         if self.kind is LotKind.JUDICIAL:
-            if self.ends_at - self.starts_at < timedelta(hours=24):
-                problems.append("judicial bidding lasts at least 24 hours")
+            if self.ends_at - self.starts_at < timedelta(hours=JUDICIAL_MIN_HOURS):
+                problem(LotProblem.JUDICIAL_TOO_SHORT, hours=JUDICIAL_MIN_HOURS)
             if self.extension_seconds != JUDICIAL_EXTENSION_SECONDS:
-                problems.append("judicial lots extend by 300 seconds")
+                problem(LotProblem.JUDICIAL_EXTENSION_FIXED, seconds=JUDICIAL_EXTENSION_SECONDS)
         if problems:
-            raise DomainError(
-                ErrorCode.LOT_INVALID,
-                "The lot's rules are invalid: " + "; ".join(problems),
-                "拍品规则无效：" + "；".join(problems),
-                problems=problems,
-            )
+            raise DomainError(ErrorCode.LOT_INVALID, problems=problems)
         return self
 
     def effective_extension_seconds(self) -> int:

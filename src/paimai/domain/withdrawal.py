@@ -179,10 +179,6 @@ def plan_withdrawal(
     if facts.quota.left <= 0:
         raise DomainError(
             ErrorCode.WITHDRAWAL_QUOTA_EXCEEDED,
-            f"You have used all {facts.quota.limit} withdrawals today; the quota resets at "
-            f"{facts.quota.resets_at.astimezone(BEIJING):%Y-%m-%d %H:%M} Beijing time.",
-            f"今日 {facts.quota.limit} 次撤回已用完，将于北京时间 "
-            f"{facts.quota.resets_at.astimezone(BEIJING):%Y-%m-%d %H:%M} 恢复。",
             limit=facts.quota.limit,
             used=facts.quota.used,
             resets_at=facts.quota.resets_at.isoformat(),

@@ -17,9 +17,6 @@ from ..domain.errors import DomainError, ErrorCode
 from ..persistence.models import IdempotencyRecord
 from .uow import UnitOfWork
 
-MAX_KEY_LENGTH = 128
-
-
 @dataclass(frozen=True)
 class Outcome:
     status: int
@@ -38,8 +35,6 @@ def run_once(
     """Replay the stored answer to (user, key), or run the operation and store its answer with it.
 
     The same key with another request (another fingerprint) is refused: a client bug, not a repeat."""
-    if len(key) > MAX_KEY_LENGTH:
-        raise DomainError(ErrorCode.VALIDATION_FAILED, field="Idempotency-Key", max_length=MAX_KEY_LENGTH)
     stored = uow.session.scalar(
         select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
     )

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from ..domain import orders as od
 from ..domain import second_chance as sc
 from ..domain.errors import DomainError, ErrorCode
-from ..domain.orders import CloseReason, Fault, NoticeKind, OrderDecision, OrderStatus, RefundReason, Role
+from ..domain.notices import NoticeKind
+from ..domain.orders import CloseReason, Fault, OrderAction, OrderDecision, OrderStatus, RefundReason, Role
 from ..domain.rules import LotKind
 from ..persistence.models import Bid, Lot, Notification, OrderEventRow, SecondChanceOffer, User
 from ..persistence.models import Order as OrderRow
@@ -117,7 +118,7 @@ def notify(
     uow.session.add(
         Notification(
             user_id=user_id,
-            kind=kind.name.lower(),
+            kind=kind.value,
             lot_id=lot.id if lot is not None else None,
             order_id=order_id,
             offer_id=offer_id,
@@ -125,21 +126,6 @@ def notify(
             created_at=uow.now,
         )
     )
-
-
-def notification_text(kind: str, params: str) -> tuple[str, str]:
-    """(English, Chinese) text of a stored notification."""
-    try:
-        member = NoticeKind[kind.upper()]
-    except KeyError:
-        return kind, kind
-    values = json.loads(params or "{}")
-    return member.en.format_map(_Blank(values)), member.zh.format_map(_Blank(values))
-
-
-class _Blank(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return ""
 
 
 def notifications(session: Session, user_id: int, limit: int, before_id: int | None) -> list[Notification]:
@@ -373,6 +359,7 @@ def advance_order(uow: UnitOfWork, order_id: int) -> bool:
             lot=lot,
             order_id=row.id,
             pay_deadline=row.pay_deadline.isoformat(),
+            hours=uow.platform.payment_reminder_hours,
         )
         changed = True
     if changed:
@@ -454,6 +441,7 @@ def make_offer(uow: UnitOfWork, user: User, order_id: int) -> SecondChanceOffer:
         offer_id=offer_row.id,
         amount=offer.amount,
         expires_at=offer.expires_at.isoformat(),
+        hours=uow.platform.second_chance_hours,
     )
     return offer_row
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ...config import Settings
+from .. import i18n
 
 app = typer.Typer(help="paimai 拍卖 — online auction platform", no_args_is_help=True)
 user_app = typer.Typer(help="User administration")
@@ -83,7 +84,7 @@ def demo(
     from .demo import DemoConflict, seed
 
     if len(password) < 8:
-        typer.secho("password must have at least 8 characters / 密码至少 8 位", fg=typer.colors.RED, err=True)
+        typer.secho(" / ".join(i18n.both("cli.password_too_short")), fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
     settings = _settings()
     upgrade(settings.effective_database_url)
@@ -114,7 +115,7 @@ def user_create(
     from ...services import accounts
 
     if len(password) < 8:
-        typer.secho("password must have at least 8 characters / 密码至少 8 位", fg=typer.colors.RED, err=True)
+        typer.secho(" / ".join(i18n.both("cli.password_too_short")), fg=typer.colors.RED, err=True)
         raise typer.Exit(2)
     settings = _settings()
     upgrade(settings.effective_database_url)
@@ -126,7 +127,7 @@ def user_create(
             typer.echo(f"created user {user.id} {user.username} roles={','.join(accounts.roles(user))}")
     except DomainError as error:
         typer.secho(
-            f"{error.code.name}: {error.message} / {error.message_zh} (username {username!r})",
+            f"{error.code.name}: {' / '.join(i18n.error_messages(error))} (username {username!r})",
             fg=typer.colors.RED,
             err=True,
         )

@@ -10,11 +10,12 @@ from fastapi.responses import JSONResponse
 
 from ...bootstrap import Container
 from ...domain.errors import DomainError, ErrorCode
-from ...domain.rules import CATEGORY_NAMES_EN, CATEGORY_NAMES_ZH, Category, LotKind, LotRules
+from ...domain.rules import Category, LotKind, LotRules
 from ...services import accounts, bidding, deposits, lifecycle, lot_reads, lots, record
 from ...services import ledger as ledger_service
 from ...services.types import User
 from ...services.uow import UnitOfWork
+from .. import i18n
 from .deps import CSRF_COOKIE, SESSION_COOKIE, ContainerDep, OptionalUserDep, UserDep, csrf_token, run_idempotent
 from .schemas import (
     NO_NUL,
@@ -184,7 +185,10 @@ def reject_seller(application_id: Id, body: DecisionIn, user: UserDep, container
 
 @router.get("/categories", tags=["lots"])
 def categories() -> list[dict[str, str]]:
-    return [{"id": c.value, "name": CATEGORY_NAMES_EN[c], "name_zh": CATEGORY_NAMES_ZH[c]} for c in Category]
+    return [
+        {"id": c.value, "name": i18n.category_name(c.value, "en"), "name_zh": i18n.category_name(c.value, "zh")}
+        for c in Category
+    ]
 
 
 @router.post("/lots", status_code=201, tags=["lots"])

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from ...bootstrap import Container
 from ...config import Settings
+from .. import i18n
 from ..realtime import sse
 from . import api, errors, orders_api, watchlist_api, withdrawal_api
 from .limits import BodySizeLimit
@@ -16,6 +17,7 @@ from .limits import BodySizeLimit
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
     """Build the app; the container (engine, bus, clock) is made here, never at import time."""
+    i18n.load()  # the compiled catalogues, read once; a missing one stops start-up with how to build it
     container = container or Container(settings or Settings())
 
     @asynccontextmanager

@@ -17,6 +17,8 @@ from ...domain.errors import DomainError, ErrorCode
 from ...services import accounts, idempotency
 from ...services.types import User
 from ...services.uow import UnitOfWork, canonical_json
+from ..i18n import N_
+from .errors import RequestRefused
 
 SESSION_COOKIE = "paimai_session"
 CSRF_COOKIE = "paimai_csrf"
@@ -90,6 +92,8 @@ def run_idempotent(
         with container.transaction() as uow:
             status, result = operation(uow)
         return JSONResponse(jsonable_encoder(result), status_code=status)
+    if len(key) > 128:
+        raise RequestRefused(ErrorCode.VALIDATION_FAILED, N_("http.idempotency_key_too_long"))
     fingerprint = hashlib.sha256(
         f"{request.method} {request.url.path} {canonical_json(jsonable_encoder(body))}".encode()
     ).hexdigest()

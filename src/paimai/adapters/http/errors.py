@@ -13,6 +13,9 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ...domain.errors import DomainError, ErrorCode, ErrorKind
+from .. import i18n
+from ..i18n import N_
+from ..i18n.families import HTTP_STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -25,16 +28,15 @@ STATUS_OF_KIND = {
     ErrorKind.RATE_LIMITED: 429,
 }
 
-# Chinese for the transport refusals that come from the framework, not from a domain error code
-HTTP_MESSAGES_ZH = {
-    400: "请求格式错误。",
-    405: "不支持该请求方法。",
-    406: "无法提供所请求的格式。",
-    413: "请求内容过大。",
-    415: "不支持的内容类型。",
-}
-
 MAX_FIELDS = 20  # a body with thousands of wrong keys gets the first few named, not a reply as large as itself
+
+
+class RequestRefused(DomainError):
+    """A refusal of the transport's own input (a header, a query): a code, and the key of its own wording."""
+
+    def __init__(self, code: ErrorCode, key: str, **details: Any) -> None:
+        super().__init__(code, **details)
+        self.key = key
 
 
 def error_body(code: str, message: str, message_zh: str, **details: Any) -> dict[str, Any]:
@@ -42,7 +44,8 @@ def error_body(code: str, message: str, message_zh: str, **details: Any) -> dict
 
 
 def domain_error_response(error: DomainError) -> JSONResponse:
-    body = error_body(error.code.name, error.message, error.message_zh, **jsonable_encoder(error.details))
+    message, message_zh = i18n.error_messages(error, error.key if isinstance(error, RequestRefused) else None)
+    body = error_body(error.code.name, message, message_zh, **jsonable_encoder(error.details))
     return JSONResponse(body, status_code=STATUS_OF_KIND[error.code.kind])
 
 
@@ -62,24 +65,24 @@ def install(app: FastAPI) -> None:
         where = ".".join(x for x in first["loc"] if x not in ("body", "query", "path"))
         if first.get("type") == "json_invalid":
             where = "JSON"  # its loc is a character position, not a field
+        plain, plain_zh = i18n.both("error.VALIDATION_FAILED")
+        at, at_zh = i18n.both("http.invalid_at", where=where)
+        # the framework words its finding in English only, so only the English message quotes it
+        message = " ".join(part for part in (plain, at if where else "", str(first["msg"])) if part)
         return JSONResponse(
-            error_body(
-                code.name,
-                f"{code.message} {where}: {first['msg']}" if where else f"{code.message} {first['msg']}".strip(),
-                f"{code.message_zh}（{where}）" if where else code.message_zh,
-                fields=fields,
-            ),
-            status_code=422,
+            error_body(code.name, message, plain_zh + (at_zh if where else ""), fields=fields), status_code=422
         )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
         code = {404: ErrorCode.NOT_FOUND, 401: ErrorCode.NOT_AUTHENTICATED}.get(error.status_code)
         if code is not None:
-            body = error_body(code.name, code.message, code.message_zh)
+            body = error_body(code.name, *i18n.error_messages(DomainError(code)))
         else:
-            zh = HTTP_MESSAGES_ZH.get(error.status_code, "请求无法处理。")
-            body = error_body(f"HTTP_{error.status_code}", str(error.detail), zh)
+            status = str(error.status_code)
+            key = HTTP_STATUSES.key(status) if status in HTTP_STATUSES.members else N_("http.other")
+            # the English is the framework's own detail (it may say more than the status's name)
+            body = error_body(f"HTTP_{error.status_code}", str(error.detail), i18n.t(key, "zh"))
         return JSONResponse(body, status_code=error.status_code, headers=getattr(error, "headers", None))
 
     @app.exception_handler(IntegrityError)
@@ -91,7 +94,7 @@ def install(app: FastAPI) -> None:
     async def _operational(_request: Request, error: OperationalError) -> JSONResponse:
         log.warning("database busy: %s", error.orig)
         return JSONResponse(
-            error_body(ErrorCode.CONFLICT.name, "The platform is busy; try again.", "系统繁忙，请重试。"),
+            error_body(ErrorCode.CONFLICT.name, *i18n.both("http.busy")),
             status_code=503,
         )
 
@@ -105,6 +108,6 @@ def install(app: FastAPI) -> None:
     async def _unexpected(_request: Request, _error: Exception) -> JSONResponse:
         """The last resort: still the JSON error shape, never a bare text page (the server logs the error)."""
         return JSONResponse(
-            error_body("INTERNAL_ERROR", "Something went wrong on our side; try again.", "系统出错，请稍后重试。"),
+            error_body("INTERNAL_ERROR", *i18n.both("http.internal")),
             status_code=500,
         )

@@ -7,16 +7,19 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .. import i18n
+
 MAX_BODY_BYTES = 1_000_000
 
 
 def _refusal() -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    message, message_zh = i18n.both("http.body_too_large", max_bytes=MAX_BODY_BYTES)
     body = json.dumps(
         {
             "error": {
                 "code": "REQUEST_TOO_LARGE",
-                "message": f"The request body is larger than {MAX_BODY_BYTES} bytes.",
-                "message_zh": f"请求内容超过 {MAX_BODY_BYTES} 字节。",
+                "message": message,
+                "message_zh": message_zh,
                 "max_bytes": MAX_BODY_BYTES,
             }
         },

@@ -21,6 +21,7 @@ from ...services import orders as service
 from ...services.order_reads import OfferRead, OrderRead, Party
 from ...services.types import User
 from ...services.uow import UnitOfWork
+from .. import i18n
 from .deps import ContainerDep, UserDep, run_idempotent
 from .schemas import MAX_ID, Cursor, Filter, Id, Limit, Strict
 
@@ -172,7 +173,7 @@ def my_notifications(
         unread = service.unread_count(session, user.id)
     items = []
     for row in rows:
-        message, message_zh = service.notification_text(row.kind, row.params)
+        message, message_zh = i18n.notice_messages(row.kind, row.params)
         items.append(
             {
                 "id": row.id,

@@ -9,10 +9,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ...domain.lot_views import ViewerRole
-from ...domain.rules import CATEGORY_NAMES_EN, CATEGORY_NAMES_ZH, Category
+from ...domain.rules import Category
 from ...services import accounts
 from ...services.lot_reads import LotRead, RecordRead, read_lots
 from ...services.types import Lot, User
+from .. import i18n
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -39,8 +40,8 @@ def lot_json(read: LotRead, now: datetime) -> dict[str, Any]:
         "title": lot.title,
         "description": lot.description,
         "category": lot.category,
-        "category_name": CATEGORY_NAMES_EN[category],
-        "category_name_zh": CATEGORY_NAMES_ZH[category],
+        "category_name": i18n.category_name(lot.category, "en"),
+        "category_name_zh": i18n.category_name(lot.category, "zh"),
         "kind": lot.kind,
         "status": lot.status,
         "location": lot.location,

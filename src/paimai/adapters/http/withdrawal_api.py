@@ -14,6 +14,7 @@ from ...services import ledger as ledger_service
 from ...services import lot_reads, lots
 from ...services import withdrawal as service
 from ...services.uow import UnitOfWork
+from .. import i18n
 from .deps import ContainerDep, UserDep, run_idempotent
 from .schemas import Id, WithdrawIn
 
@@ -25,12 +26,8 @@ def _quota_json(quota: Quota) -> dict[str, Any]:
 
 
 def _refusal_json(error: DomainError) -> dict[str, Any]:
-    return {
-        "code": error.code.name,
-        "message": error.message,
-        "message_zh": error.message_zh,
-        **jsonable_encoder(error.details),
-    }
+    message, message_zh = i18n.error_messages(error)
+    return {"code": error.code.name, "message": message, "message_zh": message_zh, **jsonable_encoder(error.details)}
 
 
 def _rows_json(rows: tuple[BidRow, ...], aliases: dict[int, str], status: str) -> list[dict[str, Any]]:

@@ -18,7 +18,9 @@ from starlette.concurrency import run_in_threadpool
 from ...domain.errors import DomainError, ErrorCode
 from ...services import lot_reads, record
 from ..http.deps import ContainerDep
+from ..http.errors import RequestRefused
 from ..http.schemas import MAX_ID, Id
+from ..i18n import N_
 
 router = APIRouter(prefix="/api/v1")
 MAX_CONNECTION_SECONDS = 30 * 60
@@ -40,9 +42,7 @@ async def lot_events(
         value = header.strip()
         # ASCII digits only: str.isdigit() also passes '²', which int() refuses (a 500)
         if not (value.isascii() and value.isdigit() and len(value) <= 19 and int(value) <= MAX_ID):
-            raise DomainError(
-                ErrorCode.VALIDATION_FAILED, "Last-Event-ID must be a sequence number.", "Last-Event-ID 必须是序号。"
-            )
+            raise RequestRefused(ErrorCode.VALIDATION_FAILED, N_("http.last_event_id_invalid"))
         last_event_id = int(value)
 
     def current_seq() -> int:

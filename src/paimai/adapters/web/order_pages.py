@@ -35,8 +35,7 @@ def _page(request: Request) -> Page:
 
 def script_words() -> Markup:
     """The order words in both languages, for orders.js (a JSON block: the CSP allows no inline script)."""
-    words = {key: {"zh": zh, "en": en} for key, (zh, en) in i18n.ORDER_WORDS.items()}
-    return Markup(json.dumps(words, ensure_ascii=False).replace("</", "<\\/"))
+    return Markup(json.dumps(i18n.order_script_words(), ensure_ascii=False).replace("</", "<\\/"))
 
 
 def personal_centre(user: User, container: Container) -> dict[str, Any]:
@@ -97,5 +96,6 @@ def order_page(request: Request, order_id: str) -> Response:
         order_words=script_words(),
         payment_hours=platform.payment_deadline_hours,
         auto_confirm_days=platform.auto_confirm_days,
+        second_chance_hours=platform.second_chance_hours,
         done=request.query_params.get("done") == "1",
     )

@@ -28,10 +28,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ...bootstrap import Container
 from ...domain.errors import DomainError, ErrorCode
 from ...domain.lot_views import PUBLIC_STATUS_TABS
-from ...domain.rules import CATEGORY_NAMES_EN, CATEGORY_NAMES_ZH, Category, LotKind
+from ...domain.rules import Category, LotKind
 from ...services import accounts
 from ...services import withdrawal as withdrawal_service
 from ...services.types import User
+from .. import i18n as words
 from ..http import api, watchlist_api, withdrawal_api
 from ..http.deps import SESSION_COOKIE
 from . import formatting, i18n, order_pages
@@ -147,11 +148,7 @@ class Page:
         return formatting.countdown((moment - self.now).total_seconds(), self.t("days_short"))
 
     def category_name(self, category: str) -> str:
-        try:
-            member = Category(category)
-        except ValueError:
-            return category
-        return CATEGORY_NAMES_ZH[member] if self.lang == "zh" else CATEGORY_NAMES_EN[member]
+        return words.category_name(category, self.lang)
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         here = self.request.url.path + (f"?{self.request.url.query}" if self.request.url.query else "")
