@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from conftest import Api, make_settings
 from paimai.adapters.http.app import create_app
 from paimai.adapters.web import formatting, i18n
-from paimai.adapters.web.pages import SECURITY_HEADERS
+from paimai.adapters.web.rendering import SECURITY_HEADERS
 from paimai.bootstrap import Container
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
@@ -120,7 +120,7 @@ def test_pages_pick_a_language_and_scripts_get_their_words() -> None:
     assert all(words["zh"] and words["en"] for words in scripts.values())
     for status in ("leading", "outbid", "withdrawn", "void", "won"):  # every bid-record status has its words
         assert f"bid_{status}" in i18n.JS_KEYS
-    assert scripts["current_price"] == {"zh": "当前价", "en": "Current price"}
+    assert scripts["price_current"] == {"zh": "当前价", "en": "Current price"}
     orders = i18n.order_script_words()
     assert orders["ord_done"] == {"zh": "操作成功。", "en": "Done."} and "order_status_paid" in orders
     assert i18n.pick_lang("en", "zh") == "en"

@@ -17,6 +17,7 @@ from ..domain.errors import DomainError, ErrorCode
 from ..persistence.models import IdempotencyRecord
 from .uow import UnitOfWork
 
+
 @dataclass(frozen=True)
 class Outcome:
     status: int

@@ -19,7 +19,7 @@ from ..domain import orders as od
 from ..domain import second_chance as sc
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.notices import NoticeKind
-from ..domain.orders import CloseReason, Fault, OrderAction, OrderDecision, OrderStatus, RefundReason, Role
+from ..domain.orders import CloseReason, Fault, OrderDecision, OrderStatus, RefundReason, Role
 from ..domain.rules import LotKind
 from ..persistence.models import Bid, Lot, Notification, OrderEventRow, SecondChanceOffer, User
 from ..persistence.models import Order as OrderRow

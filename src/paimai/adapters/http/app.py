@@ -11,6 +11,7 @@ from ...bootstrap import Container
 from ...config import Settings
 from .. import i18n
 from ..realtime import sse
+from ..web.mount import install as install_pages
 from . import api, errors, orders_api, watchlist_api, withdrawal_api
 from .limits import BodySizeLimit
 
@@ -39,8 +40,6 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(watchlist_api.router)
     app.include_router(orders_api.router)
     app.include_router(sse.router)
-    from ..web.pages import install as install_pages
-
     install_pages(app)
     app.add_middleware(BodySizeLimit)
     return app

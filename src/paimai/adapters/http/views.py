@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ...domain.lot_views import ViewerRole
-from ...domain.rules import Category
 from ...services import accounts
 from ...services.lot_reads import LotRead, RecordRead, read_lots
 from ...services.types import Lot, User
@@ -34,7 +33,6 @@ def user_json(user: User) -> dict[str, Any]:
 def lot_json(read: LotRead, now: datetime) -> dict[str, Any]:
     """A lot in the API's field names (API.md): the stored facts, the domain's view and the viewer's."""
     lot, view, viewer = read.lot, read.view, read.viewer
-    category = Category(lot.category)
     body: dict[str, Any] = {
         "id": lot.id,
         "title": lot.title,

@@ -17,6 +17,7 @@ from ...domain.ledger import EntryKind
 from ...domain.lot_views import PriceKind, RecordStatus
 from ...domain.lots import ENDED, LotStatus
 from ...domain.notices import NoticeKind
+from ...domain.order_views import DeadlineKind
 from ...domain.orders import CloseReason, OrderAction, OrderStatus, RefundReason, Role
 from ...domain.rules import Category, LotKind, LotProblem
 from ...domain.second_chance import OfferStatus
@@ -69,7 +70,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("kind_", _values(LotKind)),
     Family("result_", tuple(sorted(status.value for status in ENDED))),
     Family("bid_", _values(RecordStatus)),  # a bid record row's status
-    Family("", _values(PriceKind), "_price"),  # the lot's price label: start, current or final
+    Family("price_", _values(PriceKind)),  # the lot's price label: start, current or final
     Family("role_", ("bidder", "seller", "staff")),  # services.accounts.roles
     Family("deposit_", _values(DepositStatus)),
     Family("scope_", _values(WithdrawalScope)),
@@ -83,6 +84,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("ord_by_", _values(Role)),
     Family("ord_action_", ("create", *_values(OrderAction))),
     Family("ord_reason_", _values(CloseReason, RefundReason)),
+    Family("ord_deadline_", _values(DeadlineKind)),
 )
 
 PREFIXES = frozenset(family.prefix for family in FAMILIES)

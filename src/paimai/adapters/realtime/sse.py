@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from ...domain.errors import DomainError, ErrorCode
+from ...domain.errors import ErrorCode
 from ...services import lot_reads, record
 from ..http.deps import ContainerDep
 from ..http.errors import RequestRefused

@@ -26,9 +26,9 @@ CATEGORY_GLYPHS: Final[dict[str, str]] = {
 
 # Words the browser scripts need (both languages are sent; the page's `lang` picks).
 JS_KEYS: Final = (
-    N_("current_price"),
-    N_("start_price"),
-    N_("final_price"),
+    N_("price_start"),
+    N_("price_current"),
+    N_("price_final"),
     N_("ends_in"),
     N_("starts_in"),
     N_("ended"),

@@ -8,7 +8,7 @@ step is taken by static/orders.js through the JSON API (CSRF header, Idempotency
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -20,16 +20,12 @@ from ...domain.errors import DomainError, ErrorCode
 from ...services.types import User
 from ..http import orders_api
 from . import i18n
-
-if TYPE_CHECKING:
-    from .pages import Page
+from .rendering import Page
 
 router = APIRouter(include_in_schema=False)
 
 
 def _page(request: Request) -> Page:
-    from .pages import Page  # pages.py includes this module's router, so import it when a page is served
-
     return Page(request)
 
 

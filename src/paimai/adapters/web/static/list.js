@@ -6,7 +6,7 @@
   var REFRESH_MS = 5000;
 
   function priceParts(lot) {
-    return [P.t(lot.price_kind + '_price'), lot.display_price];  /* the server's view: start, current or final */
+    return [P.t('price_' + lot.price_kind), lot.display_price];  /* the server's view: start, current or final */
   }
 
   function update(card, lot) {

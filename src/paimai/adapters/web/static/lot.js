@@ -47,7 +47,7 @@
   /* The price shown and its label ("start", "current" or "final") are the server's view of the lot; an
      event carries the new standing price, which the next read of the lot confirms. */
   function renderPrice(priceKind, amount) {
-    setText('[data-price-label]', P.t(priceKind + '_price'));
+    setText('[data-price-label]', P.t('price_' + priceKind));
     var price = $('[data-price]');
     var text = P.yuan(amount);
     if (price && price.textContent !== text) {
