@@ -16,6 +16,7 @@ from ..domain.errors import DomainError, ErrorCode
 from ..domain.lots import LotStatus
 from ..domain.rules import LotKind
 from ..persistence.models import Bid, Lot, User
+from . import locks
 from .deposits import frozen_deposit
 from .lots import get_lot, load_snapshot
 from .uow import UnitOfWork
@@ -100,6 +101,7 @@ def _refuse_early(session: Session, user: User, lot_id: int, request: BidRequest
     bidding.refuse_early(glance, request, bidder, now)
 
 
+@locks.step
 def place_bid(uow: UnitOfWork, user: User, lot_id: int, amount: int, max_amount: int | None) -> PlacedBid:
     _refuse_early(uow.session, user, lot_id, BidRequest(user.id, amount, max_amount), uow.now)
     lot = get_lot(uow.session, lot_id, lock=True)
@@ -113,6 +115,7 @@ def place_bid(uow: UnitOfWork, user: User, lot_id: int, amount: int, max_amount:
     return PlacedBid(lot, row, decision.standing, snapshot.aliases.get(leader) if leader else None)
 
 
+@locks.step
 def place_bids(
     uow: UnitOfWork, lot_id: int, requests: Sequence[tuple[User, int, int | None]]
 ) -> list[PlacedBid | DomainError]:

@@ -12,6 +12,7 @@ from ..domain.cancellation import cancel_auction
 from ..domain.errors import DomainError
 from ..domain.lots import LotStatus
 from ..persistence.models import Lot, User
+from . import locks
 from .deposits import settle_at_close
 from .lots import get_lot, load_snapshot
 from .orders import open_order
@@ -25,6 +26,7 @@ def due_lot_ids(session: Session, now: datetime) -> list[int]:
     return sorted(ids)
 
 
+@locks.step
 def advance_lot(uow: UnitOfWork, lot_id: int) -> bool:
     """Start and/or close one lot if due. Re-checked under the lot's lock, so a second worker no-ops."""
     lot = get_lot(uow.session, lot_id, lock=True)
@@ -49,6 +51,7 @@ def advance_lot(uow: UnitOfWork, lot_id: int) -> bool:
     return changed
 
 
+@locks.step
 def cancel_lot(uow: UnitOfWork, actor: User, lot_id: int, reason: str) -> Lot:
     """The seller or staff stop a scheduled or live lot; every frozen deposit is released in full."""
     lot = get_lot(uow.session, lot_id, lock=True)

@@ -15,6 +15,7 @@ from ..domain.errors import DomainError, ErrorCode
 from ..domain.lots import LotAction, LotStatus, transition
 from ..domain.rules import Category, LotKind, LotRules
 from ..persistence.models import Bid, BidderAlias, Lot, User
+from . import locks
 from .accounts import require_staff
 from .uow import UnitOfWork
 
@@ -88,12 +89,13 @@ def create_lot(uow: UnitOfWork, seller: User, draft: LotDraft) -> Lot:
 
 
 def get_lot(session: Session, lot_id: int, *, lock: bool = False) -> Lot:
-    lot = session.get(Lot, lot_id, with_for_update=lock)
+    lot = locks.lot(session, lot_id) if lock else session.get(Lot, lot_id)
     if lot is None:
         raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
     return lot
 
 
+@locks.step
 def review_lot(uow: UnitOfWork, staff: User, lot_id: int, approve: bool, reason: str | None) -> Lot:
     require_staff(staff)
     lot = get_lot(uow.session, lot_id, lock=True)

@@ -1,8 +1,9 @@
 """Orders after the sale (RULES §6): load and lock the order row, let the domain decide, post the money,
 write the notices and the history. Services never commit; the caller's transaction does.
 
-Locks are taken in one order everywhere: the lot row (creating orders and offers), then the offer row,
-then the order row, then ledger accounts (in key order, inside ledger.post).
+Locks follow the one order of services/locks.py: the lot row (creating orders and offers), then the offer
+row, then the order row, then the buyer's user row (a default counts on it), then every ledger account the
+step's entries touch, declared at once before any money moves.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ..domain.orders import CloseReason, Fault, NoticeKind, OrderAction, OrderDe
 from ..domain.rules import LotKind
 from ..persistence.models import Bid, Deposit, Lot, Notification, OrderEventRow, SecondChanceOffer, User
 from ..persistence.models import Order as OrderRow
+from . import locks
 from .deposits import frozen_deposit
 from .ledger import post
 from .lots import get_lot
@@ -77,7 +79,7 @@ def _store(row: OrderRow, order: od.Order, now: datetime) -> None:
 
 
 def get_order(session: Session, order_id: int, *, lock: bool = False) -> OrderRow:
-    row = session.get(OrderRow, order_id, with_for_update=lock)
+    row = locks.order(session, order_id) if lock else session.get(OrderRow, order_id)
     if row is None:
         raise DomainError(ErrorCode.ORDER_NOT_FOUND, order_id=order_id)
     return row
@@ -174,6 +176,11 @@ def mark_read(uow: UnitOfWork, user_id: int, ids: Sequence[int] | None) -> int:
 
 def _apply(uow: UnitOfWork, row: OrderRow, decision: OrderDecision, actor_id: int | None, **detail: str) -> OrderRow:
     """Persist one decision: money first (a refusal there changes nothing), then state, notices, history."""
+    buyers, _balances = locks.users_and_accounts(
+        uow.session,
+        [row.buyer_id] if decision.buyer_default else [],
+        [posting.account for entry in decision.entries for posting in entry.postings],
+    )
     for entry in decision.entries:
         post(uow, entry)
     if decision.deposit_status is not None:
@@ -182,7 +189,7 @@ def _apply(uow: UnitOfWork, row: OrderRow, decision: OrderDecision, actor_id: in
             deposit.status = decision.deposit_status.value
             deposit.settled_at = uow.now
     if decision.buyer_default:
-        uow.session.execute(update(User).where(User.id == row.buyer_id).values(default_count=User.default_count + 1))
+        buyers[row.buyer_id].default_count += 1  # the row locked above, before any money moved
     before = row.status
     _store(row, decision.order, uow.now)
     lot = uow.session.get(Lot, row.lot_id)
@@ -260,6 +267,7 @@ def _create(
     return row
 
 
+@locks.step
 def open_order(uow: UnitOfWork, lot: Lot) -> OrderRow | None:
     """At close (the lot row locked): the winner's order at the final price, the frozen deposit held for it."""
     if lot.winner_id is None or lot.final_price is None:
@@ -274,6 +282,7 @@ def open_order(uow: UnitOfWork, lot: Lot) -> OrderRow | None:
 # ---- the steps people take ------------------------------------------------------------------------------
 
 
+@locks.step
 def _act(uow: UnitOfWork, user: User, order_id: int, step: Any, **detail: str) -> OrderRow:
     row = visible_order(uow.session, user, order_id, lock=True)
     decision: OrderDecision = step(to_domain(row))
@@ -354,6 +363,7 @@ def due_order_ids(session: Session, now: datetime) -> list[int]:
     return sorted(session.scalars(query))
 
 
+@locks.step
 def advance_order(uow: UnitOfWork, order_id: int) -> bool:
     """Run whatever is due on one order, re-checked under its row lock (a second worker finds nothing due)."""
     row = get_order(uow.session, order_id, lock=True)
@@ -414,6 +424,7 @@ def bidder_highs(session: Session, lot_id: int) -> list[sc.BidderHigh]:
     return list(best.values())
 
 
+@locks.step
 def make_offer(uow: UnitOfWork, user: User, order_id: int) -> SecondChanceOffer:
     """The seller offers the lot to the best bidder who has not had an order or offer on it yet."""
     session = uow.session
@@ -459,7 +470,7 @@ def make_offer(uow: UnitOfWork, user: User, order_id: int) -> SecondChanceOffer:
 
 
 def get_offer(session: Session, offer_id: int, *, lock: bool = False) -> SecondChanceOffer:
-    row = session.get(SecondChanceOffer, offer_id, with_for_update=lock)
+    row = locks.offer(session, offer_id) if lock else session.get(SecondChanceOffer, offer_id)
     if row is None:
         raise DomainError(ErrorCode.OFFER_NOT_FOUND, offer_id=offer_id)
     return row
@@ -473,6 +484,7 @@ def visible_offer(session: Session, user: User, offer_id: int) -> SecondChanceOf
     return row
 
 
+@locks.step
 def accept_offer(uow: UnitOfWork, user: User, offer_id: int) -> tuple[SecondChanceOffer, OrderRow]:
     """The runner-up accepts: a new order at the offered price with its own deadline and no deposit."""
     session = uow.session
@@ -488,6 +500,7 @@ def accept_offer(uow: UnitOfWork, user: User, offer_id: int) -> tuple[SecondChan
     return row, order
 
 
+@locks.step
 def decline_offer(uow: UnitOfWork, user: User, offer_id: int) -> SecondChanceOffer:
     session = uow.session
     head = visible_offer(session, user, offer_id)
@@ -509,6 +522,7 @@ def due_offer_ids(session: Session, now: datetime) -> list[int]:
     )
 
 
+@locks.step
 def expire_offer(uow: UnitOfWork, offer_id: int) -> bool:
     head = get_offer(uow.session, offer_id)
     lot = get_lot(uow.session, head.lot_id, lock=True)
