@@ -18,7 +18,7 @@ from ..domain.rules import LotKind
 from ..persistence.models import Bid, Lot, User
 from . import locks
 from .deposits import frozen_deposit
-from .lots import get_lot, load_snapshot
+from .lots import get_lot, load_snapshot, save_due
 from .uow import UnitOfWork
 
 
@@ -65,6 +65,7 @@ def _apply(uow: UnitOfWork, lot: Lot, decision: bidding.BidDecision) -> Bid:
     snap = decision.snapshot
     lot.seq, lot.order_no, lot.bid_count = snap.seq, snap.order_no, snap.bid_count
     lot.ends_at, lot.extensions = snap.ends_at, snap.extensions
+    save_due(lot)  # an extension moves the close
     lot.current_price, lot.leader_id = decision.standing.price, decision.standing.leader_id
     uow.record(lot, decision.events)
     assert first is not None

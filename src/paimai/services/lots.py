@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.bidding import AuctionSnapshot, BidKind, Submission, compute_standing
 from ..domain.errors import DomainError, ErrorCode
-from ..domain.lots import LotAction, LotStatus, transition
+from ..domain.lots import LotAction, LotStatus, next_step_at, transition
 from ..domain.rules import Category, LotKind, LotRules
 from ..persistence.models import Bid, BidderAlias, Lot, User
 from . import locks
@@ -49,6 +49,11 @@ def rules_of(lot: Lot) -> LotRules:
     )
 
 
+def save_due(lot: Lot) -> None:
+    """Keep the row's due_at (what the scheduler queries) to the domain's rule; every save calls this."""
+    lot.due_at = next_step_at(LotStatus(lot.status), lot.starts_at, lot.ends_at)
+
+
 def create_lot(uow: UnitOfWork, seller: User, draft: LotDraft) -> Lot:
     """An approved seller lists a lot; it goes straight to staff review."""
     if seller.seller_status != "approved":
@@ -83,6 +88,7 @@ def create_lot(uow: UnitOfWork, seller: User, draft: LotDraft) -> Lot:
         bid_count=0,
         created_at=uow.now,
     )
+    save_due(lot)
     uow.session.add(lot)
     uow.session.flush()
     return lot
@@ -102,6 +108,7 @@ def review_lot(uow: UnitOfWork, staff: User, lot_id: int, approve: bool, reason:
     action = LotAction.APPROVE if approve else LotAction.REJECT
     lot.status = transition(LotStatus(lot.status), action).value
     lot.review_note = reason
+    save_due(lot)
     return lot
 
 

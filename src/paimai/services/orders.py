@@ -48,6 +48,8 @@ def to_domain(row: OrderRow) -> od.Order:
         status=OrderStatus(row.status),
         created_at=row.created_at,
         pay_deadline=row.pay_deadline,
+        remind_at=row.remind_at,
+        reminded_at=row.reminded_at,
         paid_at=row.paid_at,
         ship_deadline=row.ship_deadline,
         shipped_at=row.shipped_at,
@@ -75,6 +77,8 @@ def _store(row: OrderRow, order: od.Order, now: datetime) -> None:
     row.refund_reason = order.refund_reason.value if order.refund_reason else None
     row.penalty, row.commission, row.compensation = order.penalty, order.commission, order.compensation
     row.buyer_defaulted = order.buyer_defaulted
+    row.reminded_at = order.reminded_at
+    row.due_at = od.next_system_step_at(order)  # what the scheduler queries: the domain's rule, kept by every save
     row.updated_at = now
 
 
@@ -241,9 +245,10 @@ def _create(
         offer_id=offer_id,
         created_at=uow.now,
         pay_deadline=draft.pay_deadline,
-        remind_at=od.reminder_at(draft, uow.platform),
+        remind_at=draft.remind_at,
         close_requests=0,
         updated_at=uow.now,
+        due_at=od.next_system_step_at(draft),
     )
     uow.session.add(row)
     uow.session.flush()
@@ -350,31 +355,16 @@ def staff_resolve(uow: UnitOfWork, user: User, order_id: int, decision: str, not
 # ---- the system's steps ------------------------------------------------------------------------------------
 
 
-def due_order_ids(session: Session, now: datetime) -> list[int]:
-    """Orders with a system step due: a reminder, a default, a shipping refund or an auto-confirmation."""
-    query = select(OrderRow.id).where(
-        or_(
-            (OrderRow.status.in_(UNPAID_VALUES) & (OrderRow.pay_deadline <= now)),
-            (OrderRow.status.in_(UNPAID_VALUES) & OrderRow.reminded_at.is_(None) & (OrderRow.remind_at <= now)),
-            ((OrderRow.status == OrderStatus.PAID.value) & (OrderRow.ship_deadline <= now)),
-            ((OrderRow.status == OrderStatus.SHIPPED.value) & (OrderRow.auto_confirm_at <= now)),
-        )
-    )
-    return sorted(session.scalars(query))
-
-
 @locks.step
 def advance_order(uow: UnitOfWork, order_id: int) -> bool:
     """Run whatever is due on one order, re-checked under its row lock (a second worker finds nothing due)."""
     row = get_order(uow.session, order_id, lock=True)
     order = to_domain(row)
-    changed = False
-    decision = od.run_due(order, uow.now, uow.platform)
-    if decision is not None:
-        _apply(uow, row, decision, None, by="system")
-        changed = True
-    elif order.status in od.UNPAID and row.reminded_at is None and row.remind_at <= uow.now:
-        row.reminded_at = uow.now
+    step = od.due_step(order, uow.now)
+    if step is None:
+        return False
+    if step is od.SystemStep.REMIND:
+        _store(row, od.remind(order, uow.now), uow.now)
         lot = uow.session.get(Lot, row.lot_id)
         notify(
             uow,
@@ -384,10 +374,13 @@ def advance_order(uow: UnitOfWork, order_id: int) -> bool:
             order_id=row.id,
             pay_deadline=row.pay_deadline.isoformat(),
         )
-        changed = True
-    if changed:
-        uow.session.flush()
-    return changed
+    else:
+        decision = od.run_due(order, uow.now, uow.platform)
+        if decision is None:  # pragma: no cover - due_step and run_due share one rule
+            return False
+        _apply(uow, row, decision, None, by="system")
+    uow.session.flush()
+    return True
 
 
 # ---- second-chance offers ---------------------------------------------------------------------------------------
@@ -454,6 +447,7 @@ def make_offer(uow: UnitOfWork, user: User, order_id: int) -> SecondChanceOffer:
         status=offer.status.value,
         created_at=offer.created_at,
         expires_at=offer.expires_at,
+        due_at=sc.next_step_at(offer),
     )
     session.add(offer_row)
     session.flush()
@@ -467,6 +461,11 @@ def make_offer(uow: UnitOfWork, user: User, order_id: int) -> SecondChanceOffer:
         expires_at=offer.expires_at.isoformat(),
     )
     return offer_row
+
+
+def _store_offer(row: SecondChanceOffer, offer: sc.Offer) -> None:
+    row.status, row.decided_at = offer.status.value, offer.decided_at
+    row.due_at = sc.next_step_at(offer)  # what the scheduler queries: the domain's rule, kept by every save
 
 
 def get_offer(session: Session, offer_id: int, *, lock: bool = False) -> SecondChanceOffer:
@@ -491,8 +490,7 @@ def accept_offer(uow: UnitOfWork, user: User, offer_id: int) -> tuple[SecondChan
     head = visible_offer(session, user, offer_id)
     lot = get_lot(session, head.lot_id, lock=True)
     row = get_offer(session, offer_id, lock=True)
-    decided = sc.accept(offer_to_domain(row), user.id, uow.now)
-    row.status, row.decided_at = decided.status.value, decided.decided_at
+    _store_offer(row, sc.accept(offer_to_domain(row), user.id, uow.now))
     order = _create(uow, lot, row.user_id, row.amount, 0, offer_id=row.id)
     row.new_order_id = order.id
     notify(uow, lot.seller_id, NoticeKind.SECOND_CHANCE_ACCEPTED, lot=lot, order_id=order.id, offer_id=row.id)
@@ -506,20 +504,9 @@ def decline_offer(uow: UnitOfWork, user: User, offer_id: int) -> SecondChanceOff
     head = visible_offer(session, user, offer_id)
     lot = get_lot(session, head.lot_id, lock=True)
     row = get_offer(session, offer_id, lock=True)
-    decided = sc.decline(offer_to_domain(row), user.id, uow.now)
-    row.status, row.decided_at = decided.status.value, decided.decided_at
+    _store_offer(row, sc.decline(offer_to_domain(row), user.id, uow.now))
     notify(uow, lot.seller_id, NoticeKind.SECOND_CHANCE_DECLINED, lot=lot, offer_id=row.id)
     return row
-
-
-def due_offer_ids(session: Session, now: datetime) -> list[int]:
-    return sorted(
-        session.scalars(
-            select(SecondChanceOffer.id).where(
-                SecondChanceOffer.status == sc.OfferStatus.PENDING.value, SecondChanceOffer.expires_at <= now
-            )
-        )
-    )
 
 
 @locks.step
@@ -530,7 +517,7 @@ def expire_offer(uow: UnitOfWork, offer_id: int) -> bool:
     expired = sc.expire(offer_to_domain(row), uow.now)
     if expired is None:
         return False
-    row.status, row.decided_at = expired.status.value, expired.decided_at
+    _store_offer(row, expired)
     notify(uow, lot.seller_id, NoticeKind.SECOND_CHANCE_DECLINED, lot=lot, offer_id=row.id)
     return True
 
@@ -594,3 +581,15 @@ def deposit_row(session: Session, row: OrderRow) -> Deposit | None:
 
 def lot_orders(session: Session, lot_id: int) -> list[OrderRow]:
     return list(session.scalars(select(OrderRow).where(OrderRow.lot_id == lot_id).order_by(OrderRow.id)))
+
+
+def due_order_ids(session: Session, now: datetime) -> list[int]:
+    from .due import due_orders
+
+    return [item.id for item in due_orders(session, now, 1_000_000)]
+
+
+def due_offer_ids(session: Session, now: datetime) -> list[int]:
+    from .due import due_offers
+
+    return [item.id for item in due_offers(session, now, 1_000_000)]
