@@ -3,16 +3,12 @@ those moments), or cancelled. Idempotent and lock-guarded."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy.orm import Session
-
 from ..domain import bidding
 from ..domain.cancellation import cancel_auction
 from ..domain.errors import DomainError
 from ..domain.lots import LotStatus, next_step_at
 from ..persistence.models import Lot, User
-from . import due, locks
+from . import locks
 from .deposits import settle_at_close
 from .lots import get_lot, load_snapshot, save_due
 from .orders import open_order
@@ -58,7 +54,3 @@ def cancel_lot(uow: UnitOfWork, actor: User, lot_id: int, reason: str) -> Lot:
     uow.record(lot, decision.events)
     save_due(lot)
     return lot
-
-
-def due_lot_ids(session: Session, now: datetime) -> list[int]:
-    return [item.id for item in due.due_lots(session, now, 1_000_000)]

@@ -581,15 +581,3 @@ def deposit_row(session: Session, row: OrderRow) -> Deposit | None:
 
 def lot_orders(session: Session, lot_id: int) -> list[OrderRow]:
     return list(session.scalars(select(OrderRow).where(OrderRow.lot_id == lot_id).order_by(OrderRow.id)))
-
-
-def due_order_ids(session: Session, now: datetime) -> list[int]:
-    from .due import due_orders
-
-    return [item.id for item in due_orders(session, now, 1_000_000)]
-
-
-def due_offer_ids(session: Session, now: datetime) -> list[int]:
-    from .due import due_offers
-
-    return [item.id for item in due_offers(session, now, 1_000_000)]
