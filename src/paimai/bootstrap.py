@@ -18,7 +18,6 @@ from .adapters.scheduler.runner import log_failure
 from .clock import Clock, SimulatedClock, SystemClock
 from .config import Settings
 from .domain.errors import DomainError, ErrorCode
-from .domain.rules import PlatformRules
 from .persistence.db import build_engine, session_factories
 from .services.uow import UnitOfWork
 
@@ -34,13 +33,7 @@ class Container:
         self.bus: InProcessBus = RedisBus(settings.redis_url) if settings.redis_url else InProcessBus()
         storage = storage_from_string(settings.redis_url) if settings.redis_url else MemoryStorage()
         self.limiter = MovingWindowRateLimiter(storage)
-        self.platform = PlatformRules(
-            withdrawal_quota_per_day=settings.withdrawal_quota_per_day,
-            shipping_days=settings.shipping_days,
-            auto_confirm_days=settings.auto_confirm_days,
-            commission_percent=settings.commission_percent,
-            payment_deadline_hours=settings.payment_deadline_hours,
-        )
+        self.platform = settings.platform_rules()
         self.due_work = DueWork(self.transaction, self.reading, on_error=log_failure)
         self.scheduler = SchedulerThread(self.run_due_work, settings.scheduler_interval_seconds)
 
