@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
+from paimai.bootstrap import Container
 from paimai.config import Settings
+from paimai.domain.rules import PlatformRules
 from paimai.persistence.db import normalise_url
 
 
@@ -34,3 +39,30 @@ def test_plain_postgresql_urls_get_a_driver() -> None:
     assert normalise_url("postgresql://postgres@127.0.0.1/test").startswith("postgresql+psycopg://")
     assert normalise_url("postgres://a:b@h:5433/d") == "postgresql+psycopg://a:b@h:5433/d"
     assert normalise_url("sqlite:///var/x.db") == "sqlite:///var/x.db"
+
+
+def test_every_platform_rule_is_a_setting_with_the_rules_own_default(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """PlatformRules is the one source of the defaults; each field is settable as PAIMAI_<FIELD> and
+    reaches the rules the services use. A new rule without its setting fails here."""
+    defaults = PlatformRules()
+    for rule in fields(PlatformRules):
+        assert rule.name in Settings.model_fields, f"PlatformRules.{rule.name} has no PAIMAI_ setting"
+        assert Settings.model_fields[rule.name].default == getattr(defaults, rule.name), rule.name
+    assert Settings().platform_rules() == defaults
+    wanted = {rule.name: getattr(defaults, rule.name) + offset for offset, rule in enumerate(fields(PlatformRules), 1)}
+    for name, value in wanted.items():
+        monkeypatch.setenv(f"PAIMAI_{name.upper()}", str(value))
+    container = Container(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}"))
+    try:
+        assert {name: getattr(container.platform, name) for name in wanted} == wanted
+    finally:
+        container.dispose()
+
+
+def test_platform_rules_out_of_range_are_refused() -> None:
+    with pytest.raises(ValidationError, match="commission_percent"):
+        Settings(commission_percent=101)
+    with pytest.raises(ValidationError, match="payment_deadline_hours"):
+        Settings(payment_deadline_hours=0)

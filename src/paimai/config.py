@@ -1,14 +1,22 @@
-"""One Settings object, read from PAIMAI_* environment variables at start-up (never at import)."""
+"""One Settings object, read from PAIMAI_* environment variables at start-up (never at import).
+
+The platform's rules (domain.rules.PlatformRules) are their own defaults: each field below takes its
+default from there, every one is settable as PAIMAI_<FIELD>, and platform_rules() passes them all on.
+"""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .domain.rules import PlatformRules
+
 DEV_SECRET = "paimai-development-secret-do-not-use-in-production"
+RULES = PlatformRules()  # the defaults, written once
 
 
 class Settings(BaseSettings):
@@ -26,11 +34,15 @@ class Settings(BaseSettings):
     token_ttl_hours: int = 24 * 14
     login_limit_per_account: str = "10/minute"
     login_limit_per_address: str = "30/minute"
-    withdrawal_quota_per_day: int = 3
-    payment_deadline_hours: int = 72
-    shipping_days: int = 7  # orders (RULES §6): the seller ships within this many days of payment
-    auto_confirm_days: int = 10  # receipt is confirmed automatically this long after shipping
-    commission_percent: int = Field(default=0, ge=0, le=100)  # the platform's cut of each completed order
+    # PlatformRules, field by field (tests/test_config.py fails if one is missing or its default differs).
+    withdrawal_quota_per_day: int = Field(default=RULES.withdrawal_quota_per_day, ge=0)
+    payment_deadline_hours: int = Field(default=RULES.payment_deadline_hours, ge=1)
+    shipping_days: int = Field(default=RULES.shipping_days, ge=1)
+    auto_confirm_days: int = Field(default=RULES.auto_confirm_days, ge=1)
+    commission_percent: int = Field(default=RULES.commission_percent, ge=0, le=100)
+    judicial_payment_days: int = Field(default=RULES.judicial_payment_days, ge=1)
+    payment_reminder_hours: int = Field(default=RULES.payment_reminder_hours, ge=0)
+    second_chance_hours: int = Field(default=RULES.second_chance_hours, ge=1)
 
     @model_validator(mode="after")
     def _production_is_strict(self) -> Settings:
@@ -40,6 +52,10 @@ class Settings(BaseSettings):
             if self.clock == "simulated":
                 raise ValueError("PAIMAI_CLOCK=simulated is refused when PAIMAI_ENV=production")
         return self
+
+    def platform_rules(self) -> PlatformRules:
+        """The operator's rules, every field as configured."""
+        return PlatformRules(**{f.name: getattr(self, f.name) for f in fields(PlatformRules)})
 
     @property
     def effective_database_url(self) -> str:

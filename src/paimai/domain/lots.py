@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 
 from .errors import DomainError, ErrorCode
@@ -41,6 +42,16 @@ TRANSITIONS: dict[tuple[LotStatus, LotAction], LotStatus] = {
 }
 
 ENDED = frozenset({LotStatus.SOLD, LotStatus.UNSOLD, LotStatus.CANCELLED})
+
+
+def next_step_at(status: LotStatus, starts_at: datetime, ends_at: datetime) -> datetime | None:
+    """The one rule of when the system next moves a lot (stored as the row's due_at): a scheduled lot
+    starts at starts_at, a live one closes at its effective end — at it, not after it."""
+    if status is LotStatus.SCHEDULED:
+        return starts_at
+    if status is LotStatus.LIVE:
+        return ends_at
+    return None
 
 
 def transition(status: LotStatus, action: LotAction) -> LotStatus:

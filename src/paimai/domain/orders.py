@@ -176,6 +176,8 @@ class Order:
     status: OrderStatus
     created_at: datetime
     pay_deadline: datetime
+    remind_at: datetime | None = None  # when the “payment due soon” notice goes out (None: never)
+    reminded_at: datetime | None = None
     paid_at: datetime | None = None
     ship_deadline: datetime | None = None
     shipped_at: datetime | None = None
@@ -302,7 +304,7 @@ def new_order(
         raise DomainError(ErrorCode.AMOUNT_NOT_POSITIVE, amount=price)
     if deposit < 0:
         raise DomainError(ErrorCode.AMOUNT_NOT_POSITIVE, amount=deposit)
-    return Order(
+    order = Order(
         id=order_id,
         lot_id=lot_id,
         buyer_id=buyer_id,
@@ -314,6 +316,7 @@ def new_order(
         created_at=now,
         pay_deadline=payment_deadline(kind, now, platform),
     )
+    return replace(order, remind_at=reminder_at(order, platform))
 
 
 def opening_notices(order: Order) -> tuple[Notice, ...]:
@@ -661,15 +664,64 @@ def refuse_to_sell(order: Order, actor_id: int | None, now: datetime) -> OrderDe
 # ---- what is due, what is allowed ----------------------------------------------------------------
 
 
-def due_action(order: Order, now: datetime) -> OrderAction | None:
-    """The system step due on this order now, if any (the scheduler re-checks it under the row lock)."""
-    if order.status in UNPAID and now >= order.pay_deadline:
-        return A.DEFAULT
-    if order.status is S.PAID and order.ship_deadline is not None and now >= order.ship_deadline:
-        return A.SHIPPING_OVERDUE
-    if order.status is S.SHIPPED and order.auto_confirm_at is not None and now >= order.auto_confirm_at:
-        return A.AUTO_CONFIRM
+class SystemStep(Enum):
+    """What the system does to an order on its own, when the moment comes."""
+
+    REMIND = "remind"  # the “payment due soon” notice: no transition
+    DEFAULT = A.DEFAULT.value
+    SHIPPING_OVERDUE = A.SHIPPING_OVERDUE.value
+    AUTO_CONFIRM = A.AUTO_CONFIRM.value
+
+    @property
+    def action(self) -> OrderAction | None:
+        return None if self is SystemStep.REMIND else OrderAction(self.value)
+
+
+@dataclass(frozen=True)
+class DueStep:
+    at: datetime
+    step: SystemStep
+
+
+def next_system_step(order: Order) -> DueStep | None:
+    """The one rule of when the system next acts on this order (stored as the row's due_at)."""
+    if order.status in UNPAID:
+        if order.reminded_at is None and order.remind_at is not None and order.remind_at < order.pay_deadline:
+            return DueStep(order.remind_at, SystemStep.REMIND)
+        return DueStep(order.pay_deadline, SystemStep.DEFAULT)
+    if order.status is S.PAID and order.ship_deadline is not None:
+        return DueStep(order.ship_deadline, SystemStep.SHIPPING_OVERDUE)
+    if order.status is S.SHIPPED and order.auto_confirm_at is not None:
+        return DueStep(order.auto_confirm_at, SystemStep.AUTO_CONFIRM)
     return None
+
+
+def next_system_step_at(order: Order) -> datetime | None:
+    due = next_system_step(order)
+    return due.at if due is not None else None
+
+
+def due_step(order: Order, now: datetime) -> SystemStep | None:
+    """The system step due at `now`, if any; past the payment deadline a reminder not yet sent is moot."""
+    due = next_system_step(order)
+    if due is None or now < due.at:
+        return None
+    if due.step is SystemStep.REMIND and now >= order.pay_deadline:
+        return SystemStep.DEFAULT
+    return due.step
+
+
+def due_action(order: Order, now: datetime) -> OrderAction | None:
+    """The transition due on this order now, if any (the scheduler re-checks it under the row lock)."""
+    step = due_step(order, now)
+    return step.action if step is not None else None
+
+
+def remind(order: Order, now: datetime) -> Order:
+    """The reminder went out: the order is next due at its payment deadline."""
+    if due_step(order, now) is not SystemStep.REMIND:
+        raise DomainError(ErrorCode.ORDER_NOT_DUE, action=SystemStep.REMIND.value)
+    return replace(order, reminded_at=now)
 
 
 def run_due(order: Order, now: datetime, platform: PlatformRules) -> OrderDecision | None:

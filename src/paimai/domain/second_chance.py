@@ -100,8 +100,15 @@ def decline(offer: Offer, actor_id: int, now: datetime) -> Offer:
     return replace(offer, status=OfferStatus.DECLINED, decided_at=now)
 
 
+def next_step_at(offer: Offer) -> datetime | None:
+    """The one rule of when the system next acts on an offer (stored as the row's due_at): a pending
+    offer lapses at expires_at."""
+    return offer.expires_at if offer.status is OfferStatus.PENDING else None
+
+
 def expire(offer: Offer, now: datetime) -> Offer | None:
     """The offer lapses at expires_at; None when it is not (or no longer) due."""
-    if offer.status is not OfferStatus.PENDING or now < offer.expires_at:
+    due = next_step_at(offer)
+    if due is None or now < due:
         return None
     return replace(offer, status=OfferStatus.EXPIRED, decided_at=now)

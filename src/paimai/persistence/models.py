@@ -147,6 +147,8 @@ class Lot(Base):
     review_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the scheduler next moves it (domain.lots.next_step_at), kept by every save; None: never.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class BidderAlias(Base):
@@ -265,10 +267,6 @@ class Order(Base):
         ),
         CheckConstraint("commission >= 0 AND commission <= price", name="commission_within_price"),
         CheckConstraint("compensation >= 0 AND compensation <= deposit", name="compensation_within_deposit"),
-        Index("ix_orders_status_pay_deadline", "status", "pay_deadline"),
-        Index("ix_orders_status_remind_at", "status", "remind_at"),
-        Index("ix_orders_status_ship_deadline", "status", "ship_deadline"),
-        Index("ix_orders_status_auto_confirm_at", "status", "auto_confirm_at"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
@@ -300,6 +298,8 @@ class Order(Base):
     refund_reason: Mapped[str | None] = mapped_column(String(32))
     refund_note: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the scheduler next acts on it (domain.orders.next_system_step), kept by every save; None: never.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class OrderEventRow(Base):
@@ -329,7 +329,6 @@ class SecondChanceOffer(Base):
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
-        Index("ix_second_chance_offers_status_expires_at", "status", "expires_at"),
         CheckConstraint("amount > 0", name="amount_positive"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -342,6 +341,8 @@ class SecondChanceOffer(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     new_order_id: Mapped[int | None] = mapped_column(BigInteger)
+    # When it lapses if still pending (domain.second_chance.next_step_at), kept by every save.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class Notification(Base):

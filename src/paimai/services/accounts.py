@@ -16,7 +16,8 @@ from ..domain import ledger
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.identity import verify_identity
 from ..persistence.models import AuthToken, SellerApplication, User
-from .ledger import ensure_accounts
+from . import locks
+from .locks import ensure_accounts
 from .uow import UnitOfWork
 
 _hasher = PasswordHasher()
@@ -112,11 +113,9 @@ def require_staff(user: User) -> None:
         raise DomainError(ErrorCode.STAFF_ONLY)
 
 
-def apply_to_sell(uow: UnitOfWork, applicant: User, kind: str, name: str, description: str) -> SellerApplication:
-    """Apply to sell; the user row is locked and read afresh, so two applications at once make one."""
-    user = uow.session.get(User, applicant.id, with_for_update=True, populate_existing=True)
-    if user is None:
-        raise DomainError(ErrorCode.NOT_FOUND, user_id=applicant.id)
+@locks.step
+def apply_to_sell(uow: UnitOfWork, user: User, kind: str, name: str, description: str) -> SellerApplication:
+    user = locks.users(uow.session, [user.id])[user.id]  # one application at a time per user
     if user.seller_status in ("pending", "approved"):
         raise DomainError(ErrorCode.SELLER_APPLICATION_EXISTS, seller_status=user.seller_status)
     application = SellerApplication(
@@ -134,6 +133,7 @@ def apply_to_sell(uow: UnitOfWork, applicant: User, kind: str, name: str, descri
     return application
 
 
+@locks.step
 def decide_application(
     uow: UnitOfWork, staff: User, application_id: int, approve: bool, reason: str | None
 ) -> SellerApplication:
@@ -143,8 +143,7 @@ def decide_application(
         raise DomainError(ErrorCode.NOT_FOUND, application_id=application_id)
     if application.status != "pending":
         raise DomainError(ErrorCode.SELLER_APPLICATION_NOT_PENDING, status=application.status)
-    applicant = uow.session.get(User, application.user_id, with_for_update=True)
-    assert applicant is not None
+    applicant = locks.users(uow.session, [application.user_id])[application.user_id]
     application.status = "approved" if approve else "rejected"
     application.reason = reason
     application.decided_at = uow.now
@@ -160,10 +159,10 @@ def list_applications(session: Session, status: str | None) -> list[SellerApplic
     return list(session.scalars(query))
 
 
+@locks.step
 def verify_real_name(uow: UnitOfWork, user_id: int, name: str, id_number: str) -> User:
     """实名认证: keep the name and a masked ID number, never the full number."""
-    user = uow.session.get(User, user_id, with_for_update=True)
-    assert user is not None
+    user = locks.users(uow.session, [user_id])[user_id]
     if user.real_name_verified_at is not None:
         raise DomainError(ErrorCode.REAL_NAME_ALREADY_VERIFIED)
     identity = verify_identity(name, id_number, uow.now.astimezone(SHANGHAI).date())

@@ -16,8 +16,9 @@ from ..domain.errors import DomainError, ErrorCode
 from ..domain.lots import LotStatus
 from ..domain.rules import LotKind
 from ..persistence.models import Bid, Lot, User
+from . import locks
 from .deposits import frozen_deposit
-from .lots import get_lot, load_snapshot
+from .lots import get_lot, load_snapshot, save_due
 from .uow import UnitOfWork
 
 
@@ -64,6 +65,7 @@ def _apply(uow: UnitOfWork, lot: Lot, decision: bidding.BidDecision) -> Bid:
     snap = decision.snapshot
     lot.seq, lot.order_no, lot.bid_count = snap.seq, snap.order_no, snap.bid_count
     lot.ends_at, lot.extensions = snap.ends_at, snap.extensions
+    save_due(lot)  # an extension moves the close
     lot.current_price, lot.leader_id = decision.standing.price, decision.standing.leader_id
     uow.record(lot, decision.events)
     assert first is not None
@@ -100,6 +102,7 @@ def _refuse_early(session: Session, user: User, lot_id: int, request: BidRequest
     bidding.refuse_early(glance, request, bidder, now)
 
 
+@locks.step
 def place_bid(uow: UnitOfWork, user: User, lot_id: int, amount: int, max_amount: int | None) -> PlacedBid:
     _refuse_early(uow.session, user, lot_id, BidRequest(user.id, amount, max_amount), uow.now)
     lot = get_lot(uow.session, lot_id, lock=True)
@@ -113,6 +116,7 @@ def place_bid(uow: UnitOfWork, user: User, lot_id: int, amount: int, max_amount:
     return PlacedBid(lot, row, decision.standing, snapshot.aliases.get(leader) if leader else None)
 
 
+@locks.step
 def place_bids(
     uow: UnitOfWork, lot_id: int, requests: Sequence[tuple[User, int, int | None]]
 ) -> list[PlacedBid | DomainError]:

@@ -11,6 +11,7 @@ from ..domain.deposits import DepositStatus, HeldDeposit
 from ..domain.lots import LotStatus
 from ..domain.rules import LotKind
 from ..persistence.models import Deposit, Lot, User
+from . import locks
 from .ledger import post
 from .lots import ensure_alias, get_lot
 from .uow import UnitOfWork
@@ -26,9 +27,11 @@ def frozen_deposit(session: Session, lot_id: int, user_id: int) -> Deposit | Non
     )
 
 
+@locks.step
 def pay_deposit(uow: UnitOfWork, user: User, lot_id: int) -> tuple[Deposit, bool]:
     """Freeze the lot's deposit; paying again for the same lot is a no-op. Returns (deposit, created)."""
     lot = get_lot(uow.session, lot_id, lock=True)
+    locks.accounts(uow.session, wallet_of(user.id))
     existing = frozen_deposit(uow.session, lot.id, user.id)
     if existing is not None and rules.paid_in_full(existing.amount, lot.deposit):
         return existing, False
@@ -57,6 +60,10 @@ def pay_deposit(uow: UnitOfWork, user: User, lot_id: int) -> tuple[Deposit, bool
     return deposit, True
 
 
+def wallet_of(user_id: int) -> tuple[ledger.Account, ledger.Account]:
+    return ledger.available(user_id), ledger.frozen(user_id)
+
+
 def release(uow: UnitOfWork, deposit: Deposit) -> None:
     if deposit.amount > 0:
         post(uow, ledger.release_deposit(deposit.user_id, deposit.lot_id, deposit.amount))
@@ -74,6 +81,8 @@ def settle_at_close(uow: UnitOfWork, lot: Lot, winner_id: int | None) -> None:
         )
     )
     by_user = {d.user_id: d for d in held}
+    # Every wallet the releases (and the winner's order, if the deposit pays it at once) touch, at once.
+    locks.accounts(uow.session, [account for d in held for account in wallet_of(d.user_id)])
     released, _kept = rules.settle_at_close([HeldDeposit(d.user_id, d.amount) for d in held], winner_id)
     for item in released:
         release(uow, by_user[item.user_id])

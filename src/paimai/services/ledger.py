@@ -1,54 +1,22 @@
-"""Posting journal entries: lock the user accounts in key order, let the domain check, write, update."""
+"""Posting journal entries: lock the accounts (in the one lock order), let the domain check, write, update."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ..domain import ledger
 from ..domain.ledger import Account, JournalEntry
 from ..persistence.models import JournalEntryRow, LedgerAccount, PostingRow
+from . import locks
 from .uow import UnitOfWork
 
 
-def ensure_accounts(session: Session, accounts: Sequence[Account]) -> None:
-    """Create account rows that do not exist yet, without racing another transaction doing the same."""
-    rows = [
-        {"key": a.key, "owner": a.owner, "owner_id": a.owner_id, "bucket": a.bucket.value, "balance": 0}
-        for a in accounts
-    ]
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(LedgerAccount).values(rows).on_conflict_do_nothing())
-
-
-def lock_accounts(session: Session, accounts: Sequence[Account]) -> dict[Account, int]:
-    """Lock the user accounts (in key order, as every transaction does) and return their balances.
-
-    A service that posts several entries calls this first with every account they touch, so two such
-    transactions always take their locks in one global order and cannot deadlock on each other.
-    """
-    ordered = sorted(set(accounts), key=lambda a: a.key)
-    ensure_accounts(session, ordered)
-    guarded = [a for a in ordered if not a.may_go_negative]
-    if not guarded:
-        return {}
-    rows = session.execute(
-        select(LedgerAccount.key, LedgerAccount.balance)
-        .where(LedgerAccount.key.in_([a.key for a in guarded]))
-        .order_by(LedgerAccount.key)
-        .with_for_update()
-    ).all()
-    return {Account.parse(key): balance for key, balance in rows}
-
-
+@locks.step
 def post(uow: UnitOfWork, entry: JournalEntry) -> JournalEntryRow:
     """Write one balanced entry; refuses (and changes nothing) if a user account would go negative."""
     session = uow.session
-    balances = lock_accounts(session, [p.account for p in entry.postings])
+    balances = locks.accounts(session, [p.account for p in entry.postings])
     ledger.apply_entry(balances, entry)  # raises INSUFFICIENT_FUNDS before anything is written
     row = JournalEntryRow(kind=entry.kind.value, memo=entry.memo, lot_id=entry.lot_id, created_at=uow.now)
     session.add(row)

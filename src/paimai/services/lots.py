@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from ..domain.bidding import AuctionSnapshot, BidKind, Submission
 from ..domain.errors import DomainError, ErrorCode
-from ..domain.lots import LotAction, LotStatus, transition
+from ..domain.lots import LotAction, LotStatus, next_step_at, transition
 from ..domain.rules import Category, LotKind, LotRules
 from ..persistence.models import Bid, BidderAlias, Lot, User
+from . import locks
 from .accounts import require_staff
 from .uow import UnitOfWork
 
@@ -44,6 +45,11 @@ def rules_of(lot: Lot) -> LotRules:
         withdrawal_allowed=lot.withdrawal_allowed,
         withdrawal_fee=lot.withdrawal_fee,
     )
+
+
+def save_due(lot: Lot) -> None:
+    """Keep the row's due_at (what the scheduler queries) to the domain's rule; every save calls this."""
+    lot.due_at = next_step_at(LotStatus(lot.status), lot.starts_at, lot.ends_at)
 
 
 def create_lot(uow: UnitOfWork, seller: User, draft: LotDraft) -> Lot:
@@ -80,24 +86,27 @@ def create_lot(uow: UnitOfWork, seller: User, draft: LotDraft) -> Lot:
         bid_count=0,
         created_at=uow.now,
     )
+    save_due(lot)
     uow.session.add(lot)
     uow.session.flush()
     return lot
 
 
 def get_lot(session: Session, lot_id: int, *, lock: bool = False) -> Lot:
-    lot = session.get(Lot, lot_id, with_for_update=lock)
+    lot = locks.lot(session, lot_id) if lock else session.get(Lot, lot_id)
     if lot is None:
         raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
     return lot
 
 
+@locks.step
 def review_lot(uow: UnitOfWork, staff: User, lot_id: int, approve: bool, reason: str | None) -> Lot:
     require_staff(staff)
     lot = get_lot(uow.session, lot_id, lock=True)
     action = LotAction.APPROVE if approve else LotAction.REJECT
     lot.status = transition(LotStatus(lot.status), action).value
     lot.review_note = reason
+    save_due(lot)
     return lot
 
 

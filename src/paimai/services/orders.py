@@ -1,8 +1,9 @@
 """Orders after the sale (RULES §6): load and lock the order row, let the domain decide, post the money,
 write the notices and the history. Services never commit; the caller's transaction does.
 
-Locks are taken in one order everywhere: the lot row (creating orders and offers), then the offer row,
-then the order row, then ledger accounts (in key order, inside ledger.post).
+Locks follow the one order of services/locks.py: the lot row (creating orders and offers), then the offer
+row, then the order row, then the buyer's user row (a default counts on it), then every ledger account the
+step's entries touch, declared at once before any money moves.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..domain import orders as od
@@ -23,6 +24,7 @@ from ..domain.orders import CloseReason, Fault, OrderDecision, OrderStatus, Refu
 from ..domain.rules import LotKind
 from ..persistence.models import Bid, Lot, Notification, OrderEventRow, SecondChanceOffer, User
 from ..persistence.models import Order as OrderRow
+from . import locks
 from .deposits import frozen_deposit
 from .ledger import post
 from .lots import get_lot
@@ -47,6 +49,8 @@ def to_domain(row: OrderRow) -> od.Order:
         status=OrderStatus(row.status),
         created_at=row.created_at,
         pay_deadline=row.pay_deadline,
+        remind_at=row.remind_at,
+        reminded_at=row.reminded_at,
         paid_at=row.paid_at,
         ship_deadline=row.ship_deadline,
         shipped_at=row.shipped_at,
@@ -74,11 +78,13 @@ def _store(row: OrderRow, order: od.Order, now: datetime) -> None:
     row.refund_reason = order.refund_reason.value if order.refund_reason else None
     row.penalty, row.commission, row.compensation = order.penalty, order.commission, order.compensation
     row.buyer_defaulted = order.buyer_defaulted
+    row.reminded_at = order.reminded_at
+    row.due_at = od.next_system_step_at(order)  # what the scheduler queries: the domain's rule, kept by every save
     row.updated_at = now
 
 
 def get_order(session: Session, order_id: int, *, lock: bool = False) -> OrderRow:
-    row = session.get(OrderRow, order_id, with_for_update=lock)
+    row = locks.order(session, order_id) if lock else session.get(OrderRow, order_id)
     if row is None:
         raise DomainError(ErrorCode.ORDER_NOT_FOUND, order_id=order_id)
     return row
@@ -160,6 +166,11 @@ def mark_read(uow: UnitOfWork, user_id: int, ids: Sequence[int] | None) -> int:
 
 def _apply(uow: UnitOfWork, row: OrderRow, decision: OrderDecision, actor_id: int | None, **detail: str) -> OrderRow:
     """Persist one decision: money first (a refusal there changes nothing), then state, notices, history."""
+    buyers, _balances = locks.users_and_accounts(
+        uow.session,
+        [row.buyer_id] if decision.buyer_default else [],
+        [posting.account for entry in decision.entries for posting in entry.postings],
+    )
     for entry in decision.entries:
         post(uow, entry)
     if decision.deposit_status is not None:
@@ -168,7 +179,7 @@ def _apply(uow: UnitOfWork, row: OrderRow, decision: OrderDecision, actor_id: in
             deposit.status = decision.deposit_status.value
             deposit.settled_at = uow.now
     if decision.buyer_default:
-        uow.session.execute(update(User).where(User.id == row.buyer_id).values(default_count=User.default_count + 1))
+        buyers[row.buyer_id].default_count += 1  # the row locked above, before any money moved
     before = row.status
     _store(row, decision.order, uow.now)
     lot = uow.session.get(Lot, row.lot_id)
@@ -220,9 +231,10 @@ def _create(
         offer_id=offer_id,
         created_at=uow.now,
         pay_deadline=draft.pay_deadline,
-        remind_at=od.reminder_at(draft, uow.platform),
+        remind_at=draft.remind_at,
         close_requests=0,
         updated_at=uow.now,
+        due_at=od.next_system_step_at(draft),
     )
     uow.session.add(row)
     uow.session.flush()
@@ -246,6 +258,7 @@ def _create(
     return row
 
 
+@locks.step
 def open_order(uow: UnitOfWork, lot: Lot) -> OrderRow | None:
     """At close (the lot row locked): the winner's order at the final price, the frozen deposit held for it."""
     if lot.winner_id is None or lot.final_price is None:
@@ -260,6 +273,7 @@ def open_order(uow: UnitOfWork, lot: Lot) -> OrderRow | None:
 # ---- the steps people take ------------------------------------------------------------------------------
 
 
+@locks.step
 def _act(uow: UnitOfWork, user: User, order_id: int, step: Any, **detail: str) -> OrderRow:
     row = visible_order(uow.session, user, order_id, lock=True)
     decision: OrderDecision = step(to_domain(row))
@@ -327,30 +341,16 @@ def staff_resolve(uow: UnitOfWork, user: User, order_id: int, decision: str, not
 # ---- the system's steps ------------------------------------------------------------------------------------
 
 
-def due_order_ids(session: Session, now: datetime) -> list[int]:
-    """Orders with a system step due: a reminder, a default, a shipping refund or an auto-confirmation."""
-    query = select(OrderRow.id).where(
-        or_(
-            (OrderRow.status.in_(UNPAID_VALUES) & (OrderRow.pay_deadline <= now)),
-            (OrderRow.status.in_(UNPAID_VALUES) & OrderRow.reminded_at.is_(None) & (OrderRow.remind_at <= now)),
-            ((OrderRow.status == OrderStatus.PAID.value) & (OrderRow.ship_deadline <= now)),
-            ((OrderRow.status == OrderStatus.SHIPPED.value) & (OrderRow.auto_confirm_at <= now)),
-        )
-    )
-    return sorted(session.scalars(query))
-
-
+@locks.step
 def advance_order(uow: UnitOfWork, order_id: int) -> bool:
     """Run whatever is due on one order, re-checked under its row lock (a second worker finds nothing due)."""
     row = get_order(uow.session, order_id, lock=True)
     order = to_domain(row)
-    changed = False
-    decision = od.run_due(order, uow.now, uow.platform)
-    if decision is not None:
-        _apply(uow, row, decision, None, by="system")
-        changed = True
-    elif order.status in od.UNPAID and row.reminded_at is None and row.remind_at <= uow.now:
-        row.reminded_at = uow.now
+    step = od.due_step(order, uow.now)
+    if step is None:
+        return False
+    if step is od.SystemStep.REMIND:
+        _store(row, od.remind(order, uow.now), uow.now)
         lot = uow.session.get(Lot, row.lot_id)
         notify(
             uow,
@@ -361,10 +361,13 @@ def advance_order(uow: UnitOfWork, order_id: int) -> bool:
             pay_deadline=row.pay_deadline.isoformat(),
             hours=uow.platform.payment_reminder_hours,
         )
-        changed = True
-    if changed:
-        uow.session.flush()
-    return changed
+    else:
+        decision = od.run_due(order, uow.now, uow.platform)
+        if decision is None:  # pragma: no cover - due_step and run_due share one rule
+            return False
+        _apply(uow, row, decision, None, by="system")
+    uow.session.flush()
+    return True
 
 
 # ---- second-chance offers ---------------------------------------------------------------------------------------
@@ -401,6 +404,7 @@ def bidder_highs(session: Session, lot_id: int) -> list[sc.BidderHigh]:
     return list(best.values())
 
 
+@locks.step
 def make_offer(uow: UnitOfWork, user: User, order_id: int) -> SecondChanceOffer:
     """The seller offers the lot to the best bidder who has not had an order or offer on it yet."""
     session = uow.session
@@ -430,6 +434,7 @@ def make_offer(uow: UnitOfWork, user: User, order_id: int) -> SecondChanceOffer:
         status=offer.status.value,
         created_at=offer.created_at,
         expires_at=offer.expires_at,
+        due_at=sc.next_step_at(offer),
     )
     session.add(offer_row)
     session.flush()
@@ -446,8 +451,13 @@ def make_offer(uow: UnitOfWork, user: User, order_id: int) -> SecondChanceOffer:
     return offer_row
 
 
+def _store_offer(row: SecondChanceOffer, offer: sc.Offer) -> None:
+    row.status, row.decided_at = offer.status.value, offer.decided_at
+    row.due_at = sc.next_step_at(offer)  # what the scheduler queries: the domain's rule, kept by every save
+
+
 def get_offer(session: Session, offer_id: int, *, lock: bool = False) -> SecondChanceOffer:
-    row = session.get(SecondChanceOffer, offer_id, with_for_update=lock)
+    row = locks.offer(session, offer_id) if lock else session.get(SecondChanceOffer, offer_id)
     if row is None:
         raise DomainError(ErrorCode.OFFER_NOT_FOUND, offer_id=offer_id)
     return row
@@ -461,14 +471,14 @@ def visible_offer(session: Session, user: User, offer_id: int) -> SecondChanceOf
     return row
 
 
+@locks.step
 def accept_offer(uow: UnitOfWork, user: User, offer_id: int) -> tuple[SecondChanceOffer, OrderRow]:
     """The runner-up accepts: a new order at the offered price with its own deadline and no deposit."""
     session = uow.session
     head = visible_offer(session, user, offer_id)
     lot = get_lot(session, head.lot_id, lock=True)
     row = get_offer(session, offer_id, lock=True)
-    decided = sc.accept(offer_to_domain(row), user.id, uow.now)
-    row.status, row.decided_at = decided.status.value, decided.decided_at
+    _store_offer(row, sc.accept(offer_to_domain(row), user.id, uow.now))
     order = _create(uow, lot, row.user_id, row.amount, 0, offer_id=row.id)
     row.new_order_id = order.id
     notify(uow, lot.seller_id, NoticeKind.SECOND_CHANCE_ACCEPTED, lot=lot, order_id=order.id, offer_id=row.id)
@@ -476,27 +486,18 @@ def accept_offer(uow: UnitOfWork, user: User, offer_id: int) -> tuple[SecondChan
     return row, order
 
 
+@locks.step
 def decline_offer(uow: UnitOfWork, user: User, offer_id: int) -> SecondChanceOffer:
     session = uow.session
     head = visible_offer(session, user, offer_id)
     lot = get_lot(session, head.lot_id, lock=True)
     row = get_offer(session, offer_id, lock=True)
-    decided = sc.decline(offer_to_domain(row), user.id, uow.now)
-    row.status, row.decided_at = decided.status.value, decided.decided_at
+    _store_offer(row, sc.decline(offer_to_domain(row), user.id, uow.now))
     notify(uow, lot.seller_id, NoticeKind.SECOND_CHANCE_DECLINED, lot=lot, offer_id=row.id)
     return row
 
 
-def due_offer_ids(session: Session, now: datetime) -> list[int]:
-    return sorted(
-        session.scalars(
-            select(SecondChanceOffer.id).where(
-                SecondChanceOffer.status == sc.OfferStatus.PENDING.value, SecondChanceOffer.expires_at <= now
-            )
-        )
-    )
-
-
+@locks.step
 def expire_offer(uow: UnitOfWork, offer_id: int) -> bool:
     head = get_offer(uow.session, offer_id)
     lot = get_lot(uow.session, head.lot_id, lock=True)
@@ -504,6 +505,6 @@ def expire_offer(uow: UnitOfWork, offer_id: int) -> bool:
     expired = sc.expire(offer_to_domain(row), uow.now)
     if expired is None:
         return False
-    row.status, row.decided_at = expired.status.value, expired.decided_at
+    _store_offer(row, expired)
     notify(uow, lot.seller_id, NoticeKind.SECOND_CHANCE_DECLINED, lot=lot, offer_id=row.id)
     return True

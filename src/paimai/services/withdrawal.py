@@ -1,9 +1,9 @@
 """Bid withdrawal (撤回出价 / 撤回竞拍): load the facts under locks, let the domain decide, write it all.
 
-Lock order: the bidder's user row first, FOR NO KEY UPDATE (so two withdrawals by one person, on any lots,
-run one after the other and cannot both pass the daily quota or charge the fee twice, while bids that only
-check foreign keys to the user are not blocked), then the lot row (so a withdrawal and
-bids on the same lot are serialised), then the ledger accounts (inside ledger.post).
+Locks (in the one order of services/locks.py): the lot row (so a withdrawal and bids on the same lot are
+serialised), then the bidder's user row (so two withdrawals by one person, on any lots, run one after the
+other and cannot both pass the daily quota or charge the fee twice), then every ledger account the fee
+and the release may touch, all declared at once.
 """
 
 from __future__ import annotations
@@ -29,9 +29,10 @@ from ..domain.withdrawal import (
     WithdrawalScope,
 )
 from ..persistence.models import Bid, Deposit, Lot, User, Withdrawal
+from . import locks
 from .bidding import bid_row
 from .deposits import frozen_deposit, release
-from .ledger import lock_accounts, post
+from .ledger import post
 from .lots import get_lot, load_snapshot
 from .uow import UnitOfWork
 
@@ -105,6 +106,7 @@ class Withdrawn:
     record: Withdrawal
 
 
+@locks.step
 def withdraw(
     uow: UnitOfWork, user: User, lot_id: int, scope: WithdrawalScope, bid_id: int | None, *, confirm: bool, limit: int
 ) -> Withdrawn:
@@ -112,10 +114,9 @@ def withdraw(
     if not confirm:
         raise DomainError(ErrorCode.WITHDRAWAL_CONFIRMATION_REQUIRED)
     session = uow.session
-    # One withdrawal of this bidder at a time (quota, fee). NO KEY UPDATE, not UPDATE: a bid on the lot
-    # checks its foreign keys to users with KEY SHARE, which FOR UPDATE would block — a deadlock.
-    session.get(User, user.id, with_for_update={"key_share": True})
     lot = get_lot(session, lot_id, lock=True)
+    wallets = [ledger.frozen(user.id), ledger.available(user.id), ledger.available(lot.seller_id)]
+    locks.users_and_accounts(session, [user.id], wallets)  # one withdrawal of this bidder at a time
     snapshot = load_snapshot(session, lot)
     rows = bid_rows(session, lot.id)
     facts = _facts(session, lot, user.id, uow.now, limit)
@@ -134,8 +135,6 @@ def withdraw(
 
     plan = decision.plan
     deposit: Deposit | None = frozen_deposit(session, lot.id, user.id)
-    if deposit is not None:  # every account the fee and the release touch, locked at once in key order
-        lock_accounts(session, [ledger.frozen(user.id), ledger.available(user.id), ledger.available(lot.seller_id)])
     if plan.fee > 0:
         assert deposit is not None, "the domain refuses a fee without a deposit to take it from"
         post(uow, ledger.withdrawal_fee(user.id, lot.seller_id, lot.id, plan.fee))

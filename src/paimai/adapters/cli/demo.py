@@ -35,7 +35,7 @@ from ...bootstrap import Container
 from ...domain import ledger
 from ...domain.bidding import compute_standing
 from ...domain.identity import check_digit
-from ...domain.orders import CloseReason, OrderStatus
+from ...domain.orders import CloseReason
 from ...domain.rules import DEFAULT_EXTENSION_SECONDS, Category, LotKind, LotRules
 from ...domain.withdrawal import WithdrawalScope
 from ...persistence.models import Bid, Deposit, Lot, User, Withdrawal
@@ -44,6 +44,7 @@ from ...services import accounts, bidding, deposits, lifecycle, lots, withdrawal
 from ...services import ledger as ledger_service
 from ...services import orders as order_service
 from ...services.uow import UnitOfWork
+from ..scheduler import DueWork, work
 
 STAFF = "staff"
 SELLERS = ("seller1", "seller2")
@@ -595,20 +596,6 @@ def _price_bound(plan: LotPlan) -> int:
     return plan.start_price + steps * plan.increment
 
 
-def _due_at(row: OrderRow, until: datetime) -> datetime:
-    """When the system step now due on this order fell due (the earliest of its deadlines not after `until`)."""
-    if row.status in order_service.UNPAID_VALUES:
-        times = [row.pay_deadline, row.remind_at if row.reminded_at is None else None]
-    elif row.status == OrderStatus.PAID.value:
-        times = [row.ship_deadline]
-    elif row.status == OrderStatus.SHIPPED.value:
-        times = [row.auto_confirm_at]
-    else:
-        times = []
-    passed = [at for at in times if at is not None and at <= until]
-    return min(passed, default=until)
-
-
 def _plan_withdrawal(plan: LotPlan, scope: str, before: int) -> None:
     """A withdrawal halfway between bids `before - 1` and `before`, on a lot that allows it, with a fee."""
     if not 1 <= before < len(plan.bids):
@@ -976,15 +963,9 @@ class Seeder:
 
     def run_due_orders(self, session: Session, until: datetime) -> None:
         """What the scheduler would have done up to `until`: payment reminders, defaults at the deadline,
-        auto-confirmations — each at the moment it fell due, earliest first."""
-        while True:
-            due = order_service.due_order_ids(session, until)
-            if not due:
-                return
-            rows = [order_service.get_order(session, order_id) for order_id in due]
-            row, at = min(((row, _due_at(row, until)) for row in rows), key=lambda pair: (pair[1], pair[0].id))
-            if not order_service.advance_order(self.unit(session, at), row.id):
-                raise AssertionError(f"order {row.id} was due at {at} but nothing happened")
+        auto-confirmations, lapsed offers — each at the moment it fell due, earliest first (lots are
+        started and closed by the seeder's own planned actions)."""
+        DueWork.in_session(session, self.container.platform, kinds=(work.ORDERS, work.OFFERS)).run(until)
 
     def unit(self, session: Session, at: datetime) -> UnitOfWork:
         return UnitOfWork(session, at, platform=self.container.platform)

@@ -7,7 +7,7 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
-from order_api_helpers import cheap_password_hashing
+from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from conftest import PASSWORD, make_settings
@@ -19,9 +19,13 @@ from paimai.persistence.models import Order as OrderRow
 from paimai.services import accounts, bidding, deposits, lifecycle, lots
 from paimai.services.ledger import post, wallet
 
-__all__ = ["cheap_password_hashing"]  # an autouse fixture
 ORDERS = 12
 DEPOSIT = 5_000
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 class FixedClock:
