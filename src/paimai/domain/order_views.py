@@ -18,11 +18,12 @@ from .orders import (
     CloseReason,
     Order,
     OrderAction,
-    OrderStatus,
     RefundReason,
     Role,
+    SystemStep,
     allowed_actions,
     check_refund_reason,
+    next_system_step,
 )
 from .second_chance import check_may_offer
 
@@ -47,14 +48,16 @@ class OrderView:
 
 
 def running_deadline(order: Order) -> tuple[DeadlineKind, datetime] | None:
-    """The deadline the order is waiting on now, if any."""
-    if order.status in UNPAID:
+    """The deadline the order is waiting on now, if any: the system's next step (orders.next_system_step)
+    seen by the people who must act before it — a pending reminder still means "pay by the deadline"."""
+    due = next_system_step(order)
+    if due is None:
+        return None
+    if due.step in (SystemStep.REMIND, SystemStep.DEFAULT):
         return DeadlineKind.PAY, order.pay_deadline
-    if order.status is OrderStatus.PAID and order.ship_deadline is not None:
-        return DeadlineKind.SHIP, order.ship_deadline
-    if order.status is OrderStatus.SHIPPED and order.auto_confirm_at is not None:
-        return DeadlineKind.AUTO_CONFIRM, order.auto_confirm_at
-    return None
+    if due.step is SystemStep.SHIPPING_OVERDUE:
+        return DeadlineKind.SHIP, due.at
+    return DeadlineKind.AUTO_CONFIRM, due.at
 
 
 def _applies(order: Order, reason: RefundReason) -> bool:

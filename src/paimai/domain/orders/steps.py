@@ -1,238 +1,35 @@
-"""The order after a sale (RULES §6) as an explicit state machine.
-
-An order is born when a lot closes sold (or when a second-chance offer is accepted). Every step is a
-pure function of (order, actor, input, now) that returns the order's next state together with the
-money it moves (balanced journal entries), the notices to send and what becomes of the deposit; the
-service layer only loads, locks, persists and posts. Nothing here reads a clock or a database.
-
-States and who moves them::
-
-    awaiting_payment ──pay──▶ paid ──ship──▶ shipped ──confirm / auto-confirm──▶ completed
-      │  ▲       │              │                 │
-      │  │decline│request_close │                 └─request_refund─▶ refund_requested ─accept─▶ refunded
-      │  └─ close_requested ─accept─▶ closed (no penalty, deposit released)          └decline─▶ disputed
-      │                                                                                 (staff: refund/release)
-      ├─deadline─▶ defaulted (penalty = deposit ≤ price, to the seller)
-      └─seller refuses─▶ seller_refused (deposit released or price refunded, + compensation = deposit)
-    paid ─request_refund (buyer's reasons) / undeliverable─▶ refunded (price − penalty)
-    paid ─shipping period over─▶ refunded (in full: the seller's fault)
-"""
+"""The steps people and the system take on an order: each a pure function of (order, actor, input, now)
+returning the next order, the balanced journal entries, the notices and what becomes of the deposit."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from enum import Enum
 
-from .deposits import DepositStatus
-from .errors import DomainError, ErrorCode
-from .ledger import Account, Bucket, EntryKind, JournalEntry, Posting, available, frozen
-from .notices import Notice, NoticeKind
-from .rules import LotKind, PlatformRules
-
-
-class OrderStatus(Enum):
-    AWAITING_PAYMENT = "awaiting_payment"  # 待付款
-    CLOSE_REQUESTED = "close_requested"  # 协商关闭申请中 (still awaiting payment)
-    PAID = "paid"  # 已付款，待发货 (price in escrow)
-    SHIPPED = "shipped"  # 已发货
-    REFUND_REQUESTED = "refund_requested"  # 退款申请中 (goods on their way back)
-    DISPUTED = "disputed"  # 卖家拒绝退款，平台介入
-    COMPLETED = "completed"  # 交易成功 (escrow paid out)
-    CLOSED = "closed"  # 协商关闭 (no penalty)
-    DEFAULTED = "defaulted"  # 违约关闭 (unpaid at the deadline)
-    REFUNDED = "refunded"  # 已退款
-    SELLER_REFUSED = "seller_refused"  # 卖家拒绝出售
-
-
-class OrderAction(Enum):
-    PAY = "pay"
-    REQUEST_CLOSE = "request_close"
-    ACCEPT_CLOSE = "accept_close"
-    DECLINE_CLOSE = "decline_close"
-    DEFAULT = "default"  # the system, at the payment deadline
-    SHIP = "ship"
-    CONFIRM_RECEIPT = "confirm_receipt"
-    AUTO_CONFIRM = "auto_confirm"  # the system, auto_confirm_days after shipping
-    REQUEST_REFUND = "request_refund"
-    ACCEPT_REFUND = "accept_refund"
-    DECLINE_REFUND = "decline_refund"
-    STAFF_REFUND = "staff_refund"
-    STAFF_RELEASE = "staff_release"
-    REPORT_UNDELIVERABLE = "report_undeliverable"
-    REFUSE_TO_SELL = "refuse_to_sell"
-    SHIPPING_OVERDUE = "shipping_overdue"  # the system, when the shipping period ends unshipped
-
-
-S, A = OrderStatus, OrderAction
-
-TRANSITIONS: dict[tuple[OrderStatus, OrderAction], OrderStatus] = {
-    (S.AWAITING_PAYMENT, A.PAY): S.PAID,
-    (S.AWAITING_PAYMENT, A.REQUEST_CLOSE): S.CLOSE_REQUESTED,
-    (S.AWAITING_PAYMENT, A.DEFAULT): S.DEFAULTED,
-    (S.AWAITING_PAYMENT, A.REFUSE_TO_SELL): S.SELLER_REFUSED,
-    (S.CLOSE_REQUESTED, A.PAY): S.PAID,
-    (S.CLOSE_REQUESTED, A.ACCEPT_CLOSE): S.CLOSED,
-    (S.CLOSE_REQUESTED, A.DECLINE_CLOSE): S.AWAITING_PAYMENT,
-    (S.CLOSE_REQUESTED, A.DEFAULT): S.DEFAULTED,
-    (S.CLOSE_REQUESTED, A.REFUSE_TO_SELL): S.SELLER_REFUSED,
-    (S.PAID, A.SHIP): S.SHIPPED,
-    (S.PAID, A.REQUEST_REFUND): S.REFUNDED,
-    (S.PAID, A.REPORT_UNDELIVERABLE): S.REFUNDED,
-    (S.PAID, A.REFUSE_TO_SELL): S.SELLER_REFUSED,
-    (S.PAID, A.SHIPPING_OVERDUE): S.REFUNDED,
-    (S.SHIPPED, A.CONFIRM_RECEIPT): S.COMPLETED,
-    (S.SHIPPED, A.AUTO_CONFIRM): S.COMPLETED,
-    (S.SHIPPED, A.REQUEST_REFUND): S.REFUND_REQUESTED,
-    (S.REFUND_REQUESTED, A.ACCEPT_REFUND): S.REFUNDED,
-    (S.REFUND_REQUESTED, A.DECLINE_REFUND): S.DISPUTED,
-    (S.DISPUTED, A.STAFF_REFUND): S.REFUNDED,
-    (S.DISPUTED, A.STAFF_RELEASE): S.COMPLETED,
-}
-
-TERMINAL = frozenset({S.COMPLETED, S.CLOSED, S.DEFAULTED, S.REFUNDED, S.SELLER_REFUSED})
-UNPAID = frozenset({S.AWAITING_PAYMENT, S.CLOSE_REQUESTED})
-ESCROWED = frozenset({S.PAID, S.SHIPPED, S.REFUND_REQUESTED, S.DISPUTED})
-
-BUYER_ACTIONS = frozenset({A.PAY, A.REQUEST_CLOSE, A.CONFIRM_RECEIPT, A.REQUEST_REFUND})
-SELLER_ACTIONS = frozenset(
-    {
-        A.ACCEPT_CLOSE,
-        A.DECLINE_CLOSE,
-        A.SHIP,
-        A.ACCEPT_REFUND,
-        A.DECLINE_REFUND,
-        A.REPORT_UNDELIVERABLE,
-        A.REFUSE_TO_SELL,
-    }
+from ..deposits import DepositStatus
+from ..errors import DomainError, ErrorCode
+from ..ledger import Account, EntryKind, JournalEntry, Posting, available, frozen
+from ..notices import Notice, NoticeKind
+from ..rules import LotKind, PlatformRules
+from .model import (
+    PLATFORM_REVENUE,
+    ROLE_OF_ACTION,
+    UNPAID,
+    A,
+    CloseReason,
+    Fault,
+    Order,
+    OrderAction,
+    OrderDecision,
+    OrderStatus,
+    RefundReason,
+    Role,
+    S,
+    escrow,
+    transition,
 )
-STAFF_ACTIONS = frozenset({A.STAFF_REFUND, A.STAFF_RELEASE})
-SYSTEM_ACTIONS = frozenset({A.DEFAULT, A.AUTO_CONFIRM, A.SHIPPING_OVERDUE})
-
-
-class Role(Enum):
-    BUYER = "buyer"
-    SELLER = "seller"
-    STAFF = "staff"
-    SYSTEM = "system"
-
-
-ROLE_OF_ACTION: dict[OrderAction, Role] = {
-    **{a: Role.BUYER for a in BUYER_ACTIONS},
-    **{a: Role.SELLER for a in SELLER_ACTIONS},
-    **{a: Role.STAFF for a in STAFF_ACTIONS},
-    **{a: Role.SYSTEM for a in SYSTEM_ACTIONS},
-}
-
-
-class CloseReason(Enum):
-    """Why the buyer asks to close the deal by agreement (协商关闭交易), before paying."""
-
-    MISTAKEN_BID = "mistaken_bid"  # 误拍
-    CHANGED_MIND = "changed_mind"  # 改变主意
-    FUNDS = "funds"  # 资金问题
-    OTHER = "other"
-
-
-class RefundReason(Enum):
-    """Why the buyer asks for a refund after paying; whose fault it is decides the money."""
-
-    CHANGED_MIND = "changed_mind"  # 不想要了 (buyer's own reason: a default)
-    MISTAKEN_BID = "mistaken_bid"  # 误拍 (buyer's own reason: a default)
-    OTHER = "other"  # buyer's own reason: a default
-    NOT_AS_DESCRIBED = "not_as_described"  # 描述不符 (the seller's fault)
-
-    @property
-    def seller_fault(self) -> bool:
-        return self is RefundReason.NOT_AS_DESCRIBED
-
-
-class Fault(Enum):
-    BUYER = "buyer"
-    SELLER = "seller"
-
-
-def escrow(order_id: int) -> Account:
-    """Escrow (担保交易): one account per order, holding the price between payment and payout."""
-    return Account("escrow", order_id, Bucket.ESCROW)
-
-
-PLATFORM_REVENUE = Account("platform", 0, Bucket.REVENUE)
-
-
-@dataclass(frozen=True)
-class Order:
-    """An order as the rules see it. Times are aware UTC; amounts integer fen."""
-
-    id: int
-    lot_id: int
-    buyer_id: int
-    seller_id: int
-    kind: LotKind
-    price: int
-    deposit: int  # the buyer's deposit frozen for this order (0 for a second-chance order)
-    status: OrderStatus
-    created_at: datetime
-    pay_deadline: datetime
-    remind_at: datetime | None = None  # when the “payment due soon” notice goes out (None: never)
-    reminded_at: datetime | None = None
-    paid_at: datetime | None = None
-    ship_deadline: datetime | None = None
-    shipped_at: datetime | None = None
-    auto_confirm_at: datetime | None = None
-    finished_at: datetime | None = None
-    carrier: str | None = None
-    tracking_no: str | None = None
-    close_reason: CloseReason | None = None
-    close_requests: int = 0
-    refund_reason: RefundReason | None = None
-    penalty: int = 0
-    commission: int = 0
-    compensation: int = 0
-    buyer_defaulted: bool = False
-
-    @property
-    def applied_deposit(self) -> int:
-        """The part of the deposit that pays toward the price (all of it, unless it exceeds the price)."""
-        return min(self.deposit, self.price)
-
-    @property
-    def amount_due(self) -> int:
-        """What the buyer still pays from the wallet: the price less the frozen deposit."""
-        return self.price - self.applied_deposit
-
-    @property
-    def penalty_if_default(self) -> int:
-        """违约金: the deposit, never more than the deal price."""
-        return min(self.deposit, self.price)
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in TERMINAL
-
-
-@dataclass(frozen=True)
-class OrderDecision:
-    order: Order
-    action: OrderAction
-    entries: tuple[JournalEntry, ...] = ()
-    notices: tuple[Notice, ...] = ()
-    deposit_status: DepositStatus | None = None  # what becomes of the buyer's Deposit row, if anything
-    buyer_default: bool = False  # count one default on the buyer's record
-    detail: dict[str, str] = field(default_factory=dict)
-
-
-# ---- transitions -------------------------------------------------------------------------------
-
-
-def transition(status: OrderStatus, action: OrderAction) -> OrderStatus:
-    """The next status, or ORDER_TRANSITION_NOT_ALLOWED naming both."""
-    try:
-        return TRANSITIONS[(status, action)]
-    except KeyError:
-        raise DomainError(ErrorCode.ORDER_TRANSITION_NOT_ALLOWED, status=status.value, action=action.value) from None
 
 
 def _check_actor(order: Order, action: OrderAction, actor_id: int | None, actor_is_staff: bool = False) -> None:
@@ -659,93 +456,3 @@ def refuse_to_sell(order: Order, actor_id: int | None, now: datetime) -> OrderDe
         (Notice(order.buyer_id, NoticeKind.SELLER_REFUSED),),
         deposit_status=deposit_status,
     )
-
-
-# ---- what is due, what is allowed ----------------------------------------------------------------
-
-
-class SystemStep(Enum):
-    """What the system does to an order on its own, when the moment comes."""
-
-    REMIND = "remind"  # the “payment due soon” notice: no transition
-    DEFAULT = A.DEFAULT.value
-    SHIPPING_OVERDUE = A.SHIPPING_OVERDUE.value
-    AUTO_CONFIRM = A.AUTO_CONFIRM.value
-
-    @property
-    def action(self) -> OrderAction | None:
-        return None if self is SystemStep.REMIND else OrderAction(self.value)
-
-
-@dataclass(frozen=True)
-class DueStep:
-    at: datetime
-    step: SystemStep
-
-
-def next_system_step(order: Order) -> DueStep | None:
-    """The one rule of when the system next acts on this order (stored as the row's due_at)."""
-    if order.status in UNPAID:
-        if order.reminded_at is None and order.remind_at is not None and order.remind_at < order.pay_deadline:
-            return DueStep(order.remind_at, SystemStep.REMIND)
-        return DueStep(order.pay_deadline, SystemStep.DEFAULT)
-    if order.status is S.PAID and order.ship_deadline is not None:
-        return DueStep(order.ship_deadline, SystemStep.SHIPPING_OVERDUE)
-    if order.status is S.SHIPPED and order.auto_confirm_at is not None:
-        return DueStep(order.auto_confirm_at, SystemStep.AUTO_CONFIRM)
-    return None
-
-
-def next_system_step_at(order: Order) -> datetime | None:
-    due = next_system_step(order)
-    return due.at if due is not None else None
-
-
-def due_step(order: Order, now: datetime) -> SystemStep | None:
-    """The system step due at `now`, if any; past the payment deadline a reminder not yet sent is moot."""
-    due = next_system_step(order)
-    if due is None or now < due.at:
-        return None
-    if due.step is SystemStep.REMIND and now >= order.pay_deadline:
-        return SystemStep.DEFAULT
-    return due.step
-
-
-def due_action(order: Order, now: datetime) -> OrderAction | None:
-    """The transition due on this order now, if any (the scheduler re-checks it under the row lock)."""
-    step = due_step(order, now)
-    return step.action if step is not None else None
-
-
-def remind(order: Order, now: datetime) -> Order:
-    """The reminder went out: the order is next due at its payment deadline."""
-    if due_step(order, now) is not SystemStep.REMIND:
-        raise DomainError(ErrorCode.ORDER_NOT_DUE, action=SystemStep.REMIND.value)
-    return replace(order, reminded_at=now)
-
-
-def run_due(order: Order, now: datetime, platform: PlatformRules) -> OrderDecision | None:
-    action = due_action(order, now)
-    if action is A.DEFAULT:
-        return default(order, now)
-    if action is A.SHIPPING_OVERDUE:
-        return shipping_overdue(order, now)
-    if action is A.AUTO_CONFIRM:
-        return auto_confirm(order, now, platform)
-    return None
-
-
-def allowed_actions(order: Order, role: Role, now: datetime) -> list[OrderAction]:
-    """The steps this role may take now: what the pages offer as buttons."""
-    out: list[OrderAction] = []
-    for (status, action), _next in TRANSITIONS.items():
-        if status is not order.status or ROLE_OF_ACTION[action] is not role:
-            continue
-        if action in (A.PAY, A.REQUEST_CLOSE) and now >= order.pay_deadline:
-            continue
-        if action is A.REQUEST_CLOSE and (order.close_requests >= 1 or order.kind is LotKind.JUDICIAL):
-            continue
-        if action is A.SHIP and order.ship_deadline is not None and now >= order.ship_deadline:
-            continue
-        out.append(action)
-    return out
