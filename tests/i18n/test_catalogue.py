@@ -146,7 +146,8 @@ def _calls(path: Path, function: str) -> Iterator[ast.Call]:
 def test_notices_are_sent_with_the_parameters_their_words_name(words: dict[str, dict[str, str]]) -> None:
     """The service's notify() calls pass what the notice's words name (lot_title comes from the lot)."""
     sent = set()
-    for call in _calls(SRC / "services" / "orders.py", "notify"):
+    calls = [call for path in sorted((SRC / "services").glob("*.py")) for call in _calls(path, "notify")]
+    for call in calls:
         kind = next((a for a in call.args if isinstance(a, ast.Attribute) and a.attr in NoticeKind.__members__), None)
         if kind is None:
             continue  # a notice decided by the domain, sent with the lot alone

@@ -26,8 +26,10 @@ from paimai.persistence.models import Lot, SecondChanceOffer, User
 from paimai.persistence.models import Order as OrderRow
 from paimai.services import accounts, bidding, deposits, lifecycle, lots
 from paimai.services import orders as order_service
+from paimai.services import second_chance as offer_service
 from paimai.services.ledger import post
-from paimai.services.orders import offer_to_domain, to_domain
+from paimai.services.orders import to_domain
+from paimai.services.second_chance import offer_to_domain
 from paimai.services.uow import UnitOfWork
 
 BEFORE = "da76f6c36bfe"  # the revision before due_at
@@ -195,8 +197,8 @@ def test_every_save_keeps_due_at_to_the_rule(container: Container) -> None:
     step(remind_at, lambda uow: order_service.ship(uow, seller, sold_id, "顺丰速运", "SF1234567890"))
     step(remind_at + timedelta(days=30), lambda uow: order_service.advance_order(uow, sold_id))
     step(ends + timedelta(days=4), lambda uow: order_service.advance_order(uow, lapsed_id))
-    step(ends + timedelta(days=4), lambda uow: order_service.make_offer(uow, seller, lapsed_id))
-    step(ends + timedelta(days=4), lambda uow: order_service.decline_offer(uow, as_user(bob)(uow), 1))
+    step(ends + timedelta(days=4), lambda uow: offer_service.make_offer(uow, seller, lapsed_id))
+    step(ends + timedelta(days=4), lambda uow: offer_service.decline_offer(uow, as_user(bob)(uow), 1))
     with container.reading() as session:
         assert [row.status for row in session.scalars(select(OrderRow).order_by(OrderRow.id))] == [
             "defaulted", "completed",

@@ -18,7 +18,8 @@ from ..domain.order_views import OrderView, order_view, second_chance_available
 from ..domain.orders import TERMINAL, OrderStatus, Role
 from ..persistence.models import Lot, OrderEventRow, SecondChanceOffer, User
 from ..persistence.models import Order as OrderRow
-from .orders import role_of, to_domain, visible_offer, visible_order
+from .orders import role_of, to_domain, visible_order
+from .second_chance import visible_offer
 
 OPEN_VALUES = [s.value for s in OrderStatus if s not in TERMINAL]
 

@@ -17,7 +17,9 @@ from pydantic import Field
 from ...domain.errors import DomainError, ErrorCode
 from ...domain.orders import CloseReason, RefundReason
 from ...services import accounts, order_reads
+from ...services import notifications as notification_service
 from ...services import orders as service
+from ...services import second_chance as offer_service
 from ...services.order_reads import OfferRead, OrderRead, Party
 from ...services.types import User
 from ...services.uow import UnitOfWork
@@ -169,8 +171,8 @@ def my_notifications(
     user: UserDep, container: ContainerDep, limit: Limit = 50, cursor: Cursor = None
 ) -> dict[str, Any]:
     with container.reading() as session:
-        rows = service.notifications(session, user.id, limit, cursor)
-        unread = service.unread_count(session, user.id)
+        rows = notification_service.notifications(session, user.id, limit, cursor)
+        unread = notification_service.unread_count(session, user.id)
     items = []
     for row in rows:
         message, message_zh = i18n.notice_messages(row.kind, row.params)
@@ -193,8 +195,8 @@ def my_notifications(
 @router.post("/me/notifications/read", tags=["me"])
 def read_notifications(user: UserDep, container: ContainerDep, body: ReadIn | None = None) -> dict[str, Any]:
     with container.transaction() as uow:
-        changed = service.mark_read(uow, user.id, body.ids if body else None)
-        return {"marked": changed, "unread": service.unread_count(uow.session, user.id)}
+        changed = notification_service.mark_read(uow, user.id, body.ids if body else None)
+        return {"marked": changed, "unread": notification_service.unread_count(uow.session, user.id)}
 
 
 @router.get("/me/offers")
@@ -357,7 +359,7 @@ def second_chance(order_id: Id, request: Request, user: UserDep, container: Cont
     """After the buyer's default: offer the lot to the runner-up at that bidder's highest bid, for 48 h."""
 
     def operation(uow: UnitOfWork) -> tuple[int, Any]:
-        offer = service.make_offer(uow, user, order_id)
+        offer = offer_service.make_offer(uow, user, order_id)
         return 201, offer_json(order_reads.offer_read(uow.session, offer, user))
 
     return run_idempotent(container, request, user, {"order_id": order_id}, operation)
@@ -374,7 +376,7 @@ def accept_offer(offer_id: Id, request: Request, user: UserDep, container: Conta
     """Accepting makes a new order at the offered price with its own deadline; no deposit is needed."""
 
     def operation(uow: UnitOfWork) -> tuple[int, Any]:
-        offer, order = service.accept_offer(uow, user, offer_id)
+        offer, order = offer_service.accept_offer(uow, user, offer_id)
         return 201, {
             "offer": offer_json(order_reads.offer_read(uow.session, offer, user)),
             "order": order_json(order_reads.read_orders(uow.session, [order], user, uow.now, detail=True)[0], uow.now),
@@ -386,7 +388,7 @@ def accept_offer(offer_id: Id, request: Request, user: UserDep, container: Conta
 @router.post("/offers/{offer_id}/decline")
 def decline_offer(offer_id: Id, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     with container.transaction() as uow:
-        return offer_json(order_reads.offer_read(uow.session, service.decline_offer(uow, user, offer_id), user))
+        return offer_json(order_reads.offer_read(uow.session, offer_service.decline_offer(uow, user, offer_id), user))
 
 
 # ---- staff ---------------------------------------------------------------------------------------------------------

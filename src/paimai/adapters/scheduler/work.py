@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ...services import due, lifecycle, locks
 from ...services import orders as order_service
+from ...services import second_chance as offer_service
 from ...services.due import DueItem, Feature
 from ...services.uow import UnitOfWork
 
@@ -44,7 +45,7 @@ def lapse_offer(uow: UnitOfWork, item: DueItem, *, wait: bool) -> Outcome:
     """A second-chance offer nobody answered lapses at expires_at."""
     if not due.claim_offer(uow, item, wait=wait):
         return Outcome.BUSY
-    return Outcome.DONE if order_service.expire_offer(uow, item.id) else Outcome.STUCK
+    return Outcome.DONE if offer_service.expire_offer(uow, item.id) else Outcome.STUCK
 
 
 @dataclass(frozen=True)
