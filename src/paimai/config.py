@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .domain.rules import PlatformRules
 
-DEV_SECRET = "paimai-development-secret-do-not-use-in-production"
+DEV_SECRET = "paimai-development-secret-do-not-use-in-production"  # noqa: S105 (refused in production)
 RULES = PlatformRules()  # the defaults, written once
 
 

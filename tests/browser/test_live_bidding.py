@@ -55,7 +55,7 @@ def test_live_bidding_in_the_browser(tmp_path: Path, browser: Any) -> None:
             reserve_price=125_000,
             withdrawal_fee=5_000,
         )
-        others = [
+        others: list[tuple[str, str, dict[str, Any]]] = [
             ("和田玉籽料手镯 Hetian jade bangle", "jewellery", {}),
             ("上海市徐汇区住宅一套 Flat in Xuhui, Shanghai", "real_estate", {"start_price": 350_000_000}),
             ("劳力士 Daytona 腕表 Rolex Daytona", "luxury", {}),

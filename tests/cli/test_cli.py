@@ -200,9 +200,9 @@ def check_demo(engine: Engine, *, seeded_by: datetime) -> None:
         orders = Counter(dict(session.execute(select(Order.status, func.count()).group_by(Order.status)).all()))
         assert dict(orders) == EXPECTED_ORDERS
         for order in session.scalars(select(Order)):
-            lot = session.get(Lot, order.lot_id)
-            assert lot is not None and lot.status == "sold"
-            assert (order.buyer_id, order.price) == (lot.winner_id, lot.final_price)
+            sold = session.get(Lot, order.lot_id)
+            assert sold is not None and sold.status == "sold"
+            assert (order.buyer_id, order.price) == (sold.winner_id, sold.final_price)
         defaulter = session.scalar(
             select(User).join(Order, Order.buyer_id == User.id).where(Order.status == "defaulted")
         )

@@ -28,13 +28,14 @@ from paimai.domain.bidding import (
     BidderStanding,
     BidKind,
     BidRequest,
+    NewBid,
     close_auction,
     compute_standing,
     next_valid_amount,
     place_bids,
 )
 from paimai.domain.errors import ErrorCode
-from paimai.domain.events import BidPlaced
+from paimai.domain.events import BidPlaced, LotEvent
 from paimai.domain.lots import LotStatus
 
 # --- the price grid ------------------------------------------------------------------------------------
@@ -391,8 +392,8 @@ def test_removing_a_bidders_submissions_restores_the_standing_before_them() -> N
 def test_events_are_numbered_consecutively_and_match_the_record_rows() -> None:
     at = NOW
     snap = make_snapshot()
-    events = []
-    rows = []
+    events: list[LotEvent] = []
+    rows: list[NewBid] = []
     for bidder_id, amount, max_amount in [(1, g(0), g(6)), (2, g(2), None), (3, g(7), g(9)), (1, g(10), None)]:
         at += timedelta(seconds=7)
         decision = bid(snap, bidder_id, amount, max_amount, at=at)
@@ -411,7 +412,9 @@ def test_events_are_numbered_consecutively_and_match_the_record_rows() -> None:
         snap = decision.snapshot
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert snap.seq == len(events)
-    assert [e.bid_count for e in events] == list(range(1, len(rows) + 1))
+    placed_all = [e for e in events if isinstance(e, BidPlaced)]
+    assert len(placed_all) == len(events)  # no extension here: every event is a placed bid
+    assert [e.bid_count for e in placed_all] == list(range(1, len(rows) + 1))
     assert snap.bid_count == len(rows)
     assert [row.order_no for row in rows] == list(range(1, len(rows) + 1))
     assert snap.order_no == len(rows)

@@ -219,11 +219,11 @@ def test_an_early_refusal_is_exactly_what_the_locked_decision_says(
     opening: list[tuple[int, int, int | None]], bidder: int, offset: int, off_grid: bool, has_deposit: bool
 ) -> None:
     snap = make_snapshot()
-    for who, step, extra in opening:
+    for bidder_id, step, extra in opening:
         standing = compute_standing(snap.submissions, snap.rules)
         amount = next_valid_amount(standing, snap.rules) + step * INC
         try:
-            snap = bid(snap, who, amount, None if extra is None else amount + extra * INC).snapshot
+            snap = bid(snap, bidder_id, amount, None if extra is None else amount + extra * INC).snapshot
         except DomainError:
             continue
     standing = compute_standing(snap.submissions, snap.rules)

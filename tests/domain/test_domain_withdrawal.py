@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from domain_builders import ALIASES, DEPOSIT, NOW, OK, T0, bid, g, make_rules, make_snapshot
@@ -381,7 +382,9 @@ operations = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(ops=operations)
-def test_withdrawals_leave_the_standing_of_a_fresh_auction_of_the_remaining_bids(ops: list[tuple]) -> None:
+def test_withdrawals_leave_the_standing_of_a_fresh_auction_of_the_remaining_bids(
+    ops: list[tuple[str, int, Any, int | None]],
+) -> None:
     lot = Lot(make_snapshot(make_rules(), aliases=ALIASES))
     lot.used = {}
     for op in ops:
@@ -408,12 +411,16 @@ def test_withdrawals_leave_the_standing_of_a_fresh_auction_of_the_remaining_bids
     check_consistent(lot)
 
 
+def _maximum(amount: int | None, max_amount: int | None) -> int:
+    value = max_amount if max_amount is not None else amount
+    assert value is not None, "a row has an amount or a maximum"
+    return value
+
+
 def check_consistent(lot: Lot) -> None:
     rules = lot.snap.rules
     active_subs = tuple(
-        Submission(
-            row.order_no, row.bidder_id, row.amount, row.max_amount if row.max_amount is not None else row.amount
-        )
+        Submission(row.order_no, row.bidder_id, row.amount, _maximum(row.amount, row.max_amount))
         for row in lot.rows
         if row.status is RowStatus.ACTIVE and row.kind in (BidKind.BID, BidKind.MAX_RAISE)
     )

@@ -95,7 +95,7 @@ def test_plain_error_wordings_name_no_parameter(words: dict[str, dict[str, str]]
 
 def test_the_committed_template_is_what_extraction_finds_now(template_keys: set[str]) -> None:
     with (ROOT / "babel.cfg").open() as cfg:
-        method_map, options_map = parse_mapping_cfg(cfg)
+        method_map, options_map = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
     found = {str(m[2]) for m in extract_from_dir(ROOT, method_map, options_map, keywords=KEYWORDS) if m[2]}
     assert not sorted(found - template_keys), "keys in use but not in messages.pot: run `make messages`"
     assert not sorted(template_keys - found), "keys in messages.pot no code uses: run `make messages`"
@@ -148,13 +148,15 @@ def test_notices_are_sent_with_the_parameters_their_words_name(words: dict[str, 
     sent = set()
     calls = [call for path in sorted((SRC / "services").glob("*.py")) for call in _calls(path, "notify")]
     for call in calls:
-        kind = next((a for a in call.args if isinstance(a, ast.Attribute) and a.attr in NoticeKind.__members__), None)
-        if kind is None:
+        named_kind = next(
+            (a.attr for a in call.args if isinstance(a, ast.Attribute) and a.attr in NoticeKind.__members__), None
+        )
+        if named_kind is None:
             continue  # a notice decided by the domain, sent with the lot alone
         given = {kw.arg for kw in call.keywords} | {"lot_title"}
-        named = placeholders(words["en"][f"notice.{NoticeKind[kind.attr].value}"])
-        assert named <= given, f"notify({kind.attr}) lacks {sorted(named - given)}"
-        sent.add(kind.attr)
+        named = placeholders(words["en"][f"notice.{NoticeKind[named_kind].value}"])
+        assert named <= given, f"notify({named_kind}) lacks {sorted(named - given)}"
+        sent.add(named_kind)
     assert {"PAYMENT_DUE_SOON", "SECOND_CHANCE_OFFER"} <= sent
     for kind in NoticeKind:  # the domain's notices (Notice(user, kind)) carry no parameters of their own
         if kind.name not in sent:

@@ -52,9 +52,9 @@ def test_fifty_bidders_at_once_match_a_serial_replay(postgres_db: str) -> None:
     with container.transaction() as uow:
         lifecycle.advance_lot(uow, lot_id)
         for user_id in bidder_ids:
-            user = uow.session.get(User, user_id)
-            assert user is not None
-            deposits.pay_deposit(uow, user, lot_id)
+            member = uow.session.get(User, user_id)
+            assert member is not None
+            deposits.pay_deposit(uow, member, lot_id)
 
     barrier = threading.Barrier(BIDDERS)
     accepted: list[int] = []

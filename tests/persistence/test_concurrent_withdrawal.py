@@ -54,9 +54,9 @@ def make_world(container: Container, bidders: int, lot_count: int = 1) -> tuple[
         for lot_id in lot_ids:
             lifecycle.advance_lot(uow, lot_id)
             for user_id in bidder_ids:
-                user = uow.session.get(User, user_id)
-                assert user is not None
-                deposits.pay_deposit(uow, user, lot_id)
+                bidder = uow.session.get(User, user_id)
+                assert bidder is not None
+                deposits.pay_deposit(uow, bidder, lot_id)
     return lot_ids, bidder_ids, seller_id
 
 

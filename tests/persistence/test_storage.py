@@ -19,7 +19,7 @@ from paimai.services.ledger import post, sum_of_postings
 def test_naive_datetimes_are_refused_and_aware_ones_come_back_utc(container: Container) -> None:
     with pytest.raises(StatementError, match="naive"), container.transaction() as uow:
         user = accounts.register(uow, "naive", PASSWORD)
-        user.created_at = datetime(2026, 1, 1, 8, 0)
+        user.created_at = datetime(2026, 1, 1, 8, 0)  # noqa: DTZ001 (the naive value under test)
         uow.session.flush()
     with container.transaction() as uow:
         accounts.register(uow, "aware", PASSWORD)

@@ -69,7 +69,7 @@ def _lot(engine: Engine, lot_id: int, status: str) -> None:
         "bid_count": 0, "created_at": T0,
     }  # fmt: skip
     with engine.begin() as conn:
-        conn.execute(insert(Lot.__table__).values(values))
+        conn.execute(insert(Lot).values(values))
 
 
 def _order(engine: Engine, order_id: int, status: str, **times: datetime | None) -> None:
@@ -80,7 +80,7 @@ def _order(engine: Engine, order_id: int, status: str, **times: datetime | None)
         "remind_at": T0 + timedelta(hours=48), "close_requests": 0, "updated_at": T0, **times,
     }  # fmt: skip
     with engine.begin() as conn:
-        conn.execute(insert(OrderRow.__table__).values(values))
+        conn.execute(insert(OrderRow).values(values))
 
 
 def test_the_migration_backfills_due_at_as_the_domain_rule_says(old_schema: str) -> None:
@@ -88,7 +88,7 @@ def test_the_migration_backfills_due_at_as_the_domain_rule_says(old_schema: str)
     with engine.begin() as conn:
         for user_id in range(1, 12):
             conn.execute(
-                insert(User.__table__).values(
+                insert(User).values(
                     id=user_id, username=f"u{user_id}", display_name="u", password_hash="x", is_staff=False,
                     seller_status="none", default_count=0, created_at=T0,
                 )
@@ -110,7 +110,7 @@ def test_the_migration_backfills_due_at_as_the_domain_rule_says(old_schema: str)
     with engine.begin() as conn:
         for offer_id, user_id, status in offers:
             conn.execute(
-                insert(SecondChanceOffer.__table__).values(
+                insert(SecondChanceOffer).values(
                     id=offer_id, lot_id=offer_id + 2, order_id=6, user_id=user_id, amount=900, status=status,
                     created_at=T0, expires_at=T0 + timedelta(hours=48 + offer_id),
                 )
@@ -166,15 +166,24 @@ def test_every_save_keeps_due_at_to_the_rule(container: Container) -> None:
     def as_user(user: User) -> Callable[[UnitOfWork], User]:
         return lambda uow: uow.session.get(User, user.id)  # type: ignore[return-value]
 
+    def approve(name: str) -> Callable[[UnitOfWork], object]:
+        return lambda uow: lots.review_lot(uow, staff, ids[name], True, None)
+
+    def start(name: str) -> Callable[[UnitOfWork], object]:
+        return lambda uow: lifecycle.advance_lot(uow, ids[name])
+
+    def register(name: str, bidder: User) -> Callable[[UnitOfWork], object]:
+        return lambda uow: deposits.pay_deposit(uow, as_user(bidder)(uow), ids[name])
+
     for name in ("sold", "cancelled", "defaulted"):
         step(t0, create(name))
-        step(t0, lambda uow, n=name: lots.review_lot(uow, staff, ids[n], True, None))
+        step(t0, approve(name))
     step(t0, lambda uow: lifecycle.cancel_lot(uow, seller, ids["cancelled"], "withdrawn by the seller"))
     started = t0 + timedelta(minutes=5)
     for name in ("sold", "defaulted"):
-        step(started, lambda uow, n=name: lifecycle.advance_lot(uow, ids[n]))
+        step(started, start(name))
         for bidder in (alice, bob):
-            step(started, lambda uow, n=name, b=bidder: deposits.pay_deposit(uow, as_user(b)(uow), ids[n]))
+            step(started, register(name, bidder))
     step(started, lambda uow: bidding.place_bid(uow, as_user(bob)(uow), ids["sold"], 100_000, None))
     step(
         ends - timedelta(minutes=1), lambda uow: bidding.place_bid(uow, as_user(alice)(uow), ids["sold"], 110_000, None)

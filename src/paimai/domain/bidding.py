@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
 
-from .errors import DomainError, ErrorCode
+from .errors import DomainError, ErrorCode, InvariantError
 from .events import AuctionExtended, BidPlaced, LotClosed, LotEvent, LotStarted
 from .lots import LotAction, LotStatus, transition
 from .money import require_positive
@@ -237,7 +237,8 @@ def place_bid(snap: AuctionSnapshot, request: BidRequest, bidder: BidderStanding
     order_no = snap.order_no + 1
     submission = Submission(order_no, request.bidder_id, request.amount, maximum)
     after = compute_standing((*snap.submissions, submission), rules)
-    assert after.price is not None and after.leader_id is not None
+    if after.price is None or after.leader_id is None:
+        raise InvariantError("an accepted bid leaves a leader and a price")
 
     # Public record rows: the bid itself, then what the proxies did in answer.
     rows: list[tuple[int, int, BidKind]] = [(request.bidder_id, request.amount, BidKind.BID)]
@@ -314,7 +315,8 @@ def place_bid(snap: AuctionSnapshot, request: BidRequest, bidder: BidderStanding
 
 def _raise_maximum(snap: AuctionSnapshot, before: Standing, request: BidRequest, now: datetime) -> BidDecision:
     """The leader may raise their secret maximum; the visible price never moves against them."""
-    assert before.leader_max is not None and before.price is not None
+    if before.leader_max is None or before.price is None:
+        raise InvariantError("a leader has a maximum and a price")
     if request.max_amount is None or request.max_amount <= before.leader_max:
         raise DomainError(ErrorCode.ALREADY_LEADING, leader_max=before.leader_max, current_price=before.price)
     if not snap.rules.on_grid(request.max_amount):

@@ -101,6 +101,12 @@ class ErrorCode(Enum):
     NOTIFICATION_NOT_FOUND = ErrorKind.NOT_FOUND
 
 
+class InvariantError(RuntimeError):
+    """A state the rules guarantee cannot arise did arise: a bug to report, never a refusal of bad input.
+
+    Raised where the code relies on an invariant (so, unlike `assert`, it still holds under `python -O`)."""
+
+
 class DomainError(Exception):
     """A refusal by the rules: a stable code and its parameters.
 

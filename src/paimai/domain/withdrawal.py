@@ -25,7 +25,7 @@ from datetime import datetime, time, timedelta, timezone
 from enum import Enum
 
 from .bidding import AuctionSnapshot, BidKind, NewBid, Standing, compute_standing
-from .errors import DomainError, ErrorCode
+from .errors import DomainError, ErrorCode, InvariantError
 from .events import BidPlaced, BidWithdrawn, LotEvent
 from .lots import LotStatus
 from .rules import LotKind, LotRules
@@ -270,12 +270,12 @@ def withdraw(
             )
         )
     recorded_high: dict[int, int] = {}
-    for row in still_public:
-        assert row.amount is not None
-        recorded_high[row.bidder_id] = max(recorded_high.get(row.bidder_id, 0), row.amount)
-    for new in new_bids:
-        assert new.amount is not None
-        recorded_high[new.bidder_id] = max(recorded_high.get(new.bidder_id, 0), new.amount)
+    for bidder_id, amount in [(row.bidder_id, row.amount) for row in still_public] + [
+        (new.bidder_id, new.amount) for new in new_bids
+    ]:
+        if amount is None:
+            raise InvariantError("a public record row has an amount")
+        recorded_high[bidder_id] = max(recorded_high.get(bidder_id, 0), amount)
     gone_orders = {row.order_no for row in plan.rows}
     new_snap = replace(
         snap,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..domain import bidding
 from ..domain.bidding import AuctionSnapshot, BidderStanding, BidRequest, Standing
 from ..domain.deposits import paid_in_full
-from ..domain.errors import DomainError, ErrorCode
+from ..domain.errors import DomainError, ErrorCode, InvariantError
 from ..domain.lots import LotStatus
 from ..domain.rules import LotKind
 from ..persistence.models import Bid, Lot, User
@@ -68,7 +68,8 @@ def _apply(uow: UnitOfWork, lot: Lot, decision: bidding.BidDecision) -> Bid:
     save_due(lot)  # an extension moves the close
     lot.current_price, lot.leader_id = decision.standing.price, decision.standing.leader_id
     uow.record(lot, decision.events)
-    assert first is not None
+    if first is None:
+        raise InvariantError("an accepted bid writes at least one row")
     return first
 
 

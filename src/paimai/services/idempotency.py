@@ -30,7 +30,7 @@ def run_once(
     user_id: int,
     key: str,
     fingerprint: str,
-    operation: Callable[[UnitOfWork], tuple[int, Any]],
+    operation: Callable[[UnitOfWork], tuple[int, dict[str, Any]]],
     encode: Callable[[Any], Any],
 ) -> Outcome:
     """Replay the stored answer to (user, key), or run the operation and store its answer with it.

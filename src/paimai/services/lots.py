@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain.bidding import AuctionSnapshot, BidKind, Submission
-from ..domain.errors import DomainError, ErrorCode
+from ..domain.errors import DomainError, ErrorCode, InvariantError
 from ..domain.lots import LotAction, LotStatus, next_step_at, transition
 from ..domain.rules import Category, LotKind, LotRules
 from ..persistence.models import Bid, BidderAlias, Lot, User
@@ -132,7 +132,8 @@ def ensure_alias(session: Session, lot_id: int, user_id: int) -> str:
 
 def _maximum(amount: int | None, max_amount: int | None) -> int:
     value = max_amount if max_amount is not None else amount
-    assert value is not None, "a submission has an amount or a maximum"
+    if value is None:
+        raise InvariantError("a submission has an amount or a maximum")
     return value
 
 

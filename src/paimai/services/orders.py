@@ -9,8 +9,8 @@ step's entries touch, declared at once before any money moves.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -217,7 +217,9 @@ def open_order(uow: UnitOfWork, lot: Lot) -> OrderRow | None:
 
 
 @locks.step
-def _act(uow: UnitOfWork, user: User, order_id: int, step: Any, **detail: str) -> OrderRow:
+def _act(
+    uow: UnitOfWork, user: User, order_id: int, step: Callable[[od.Order], OrderDecision], **detail: str
+) -> OrderRow:
     row = visible_order(uow.session, user, order_id, lock=True)
     decision: OrderDecision = step(to_domain(row))
     return _apply(uow, row, decision, user.id, **detail)

@@ -4,6 +4,7 @@ adapters never import the persistence layer themselves (an import-linter contrac
 from __future__ import annotations
 
 from ..persistence.models import Lot as Lot
+from ..persistence.models import Order as OrderRow
 from ..persistence.models import User as User
 
-__all__ = ["Lot", "User"]
+__all__ = ["Lot", "OrderRow", "User"]

@@ -18,7 +18,7 @@ from ..domain import ledger
 from ..domain import withdrawal as rules
 from ..domain.bidding import BidKind
 from ..domain.deposits import DepositStatus
-from ..domain.errors import DomainError, ErrorCode
+from ..domain.errors import DomainError, ErrorCode, InvariantError
 from ..domain.withdrawal import (
     BidRow,
     RowStatus,
@@ -136,12 +136,14 @@ def withdraw(
     plan = decision.plan
     deposit: Deposit | None = frozen_deposit(session, lot.id, user.id)
     if plan.fee > 0:
-        assert deposit is not None, "the domain refuses a fee without a deposit to take it from"
+        if deposit is None:
+            raise InvariantError("the domain refuses a fee without a deposit to take it from")
         post(uow, ledger.withdrawal_fee(user.id, lot.seller_id, lot.id, plan.fee))
         deposit.amount -= plan.fee
     if scope is WithdrawalScope.AUCTION and deposit is not None:
         release(uow, deposit)  # releases what is left after the fee, and marks it released
-        assert deposit.status == DepositStatus.RELEASED.value
+        if deposit.status != DepositStatus.RELEASED.value:
+            raise InvariantError("撤回竞拍 releases the deposit")
     record = Withdrawal(
         lot_id=lot.id,
         user_id=user.id,

@@ -627,7 +627,8 @@ def _plan_lot(index: int, scenario: str, occurrence: int, now: datetime, rng: ra
         plan.reviewed_at = _seconds(rng, plan.created_at + timedelta(hours=1), plan.created_at + timedelta(hours=5))
 
     def registered(count: int, before: datetime) -> None:
-        assert plan.reviewed_at is not None
+        if plan.reviewed_at is None:
+            raise AssertionError(f"lot {plan.index} registers bidders before its review")
         plan.bidders = rng.sample(BIDDERS, count)
         for username in plan.bidders:
             plan.deposits.append((_seconds(rng, plan.reviewed_at + timedelta(minutes=30), before), username))
@@ -936,7 +937,8 @@ class Seeder:
                 raise AssertionError(f"lot {lot.id} ({plan.scenario}) has no order to {step}")
             buyer = uow.session.get(User, order.buyer_id)
             seller = uow.session.get(User, order.seller_id)
-            assert buyer is not None and seller is not None
+            if buyer is None or seller is None:
+                raise AssertionError(f"order {order.id} lost its buyer or seller")
             if step == "pay":
                 due = order.price - order.deposit
                 available = ledger_service.wallet(uow.session, buyer.id)["available"]
@@ -1004,7 +1006,8 @@ class Seeder:
                 if standing.leader_id is None or standing.leader_max is None or standing.price is None:
                     raise AssertionError(f"lot {lot.id}: a maximum raise with no leader")
                 leader = uow.session.get(User, standing.leader_id)
-                assert leader is not None
+                if leader is None:
+                    raise AssertionError(f"lot {lot.id}: the leader's account is missing")
                 bidding.place_bid(uow, leader, lot.id, standing.price, standing.leader_max + step.proxy * lot.increment)
                 return
             candidates = [name for name in plan.bidders if self.user_ids[name] != lot.leader_id]
@@ -1032,7 +1035,8 @@ class Seeder:
         if bidder_id is None:
             raise AssertionError(f"lot {lot.id}: nobody to withdraw ({scope.value})")
         user = uow.session.get(User, bidder_id)
-        assert user is not None
+        if user is None:
+            raise AssertionError(f"lot {lot.id}: the bidder's account is missing")
         limit = self.container.platform.withdrawal_quota_per_day
         withdrawal.withdraw(uow, user, lot.id, scope, None, confirm=True, limit=limit)
 
@@ -1067,7 +1071,7 @@ def _lock_demo(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
 
 
-def seed(container: Container, lot_count: int = 30, password: str = "paimai-demo", *, progress: bool = True) -> str:
+def seed(container: Container, lot_count: int = 30, password: str = "paimai-demo", *, progress: bool = True) -> str:  # noqa: S107
     """Seed the demo data, or top up what is missing; return a summary.
 
     - An empty database (none of the demo accounts): accounts, wallets and `lot_count` lots.

@@ -75,7 +75,7 @@ def serve(
 @app.command()
 def demo(
     lots: Annotated[int, typer.Option(min=7, max=200, help="how many lots")] = 30,
-    password: Annotated[str, typer.Option(help="password of every demo account")] = "paimai-demo",
+    password: Annotated[str, typer.Option(help="password of every demo account")] = "paimai-demo",  # noqa: S107
 ) -> None:
     """Seed demo data: staff, two sellers, bidders with wallets, lots in every category and state. Safe to run
     again: it adds nothing, or only fresh live lots once the earlier ones have ended."""
@@ -156,7 +156,8 @@ def clock_advance(seconds: Annotated[int, typer.Argument(min=1, help="seconds to
     container = Container(settings)
     try:
         clock = container.clock
-        assert isinstance(clock, SimulatedClock)
+        if not isinstance(clock, SimulatedClock):  # settings.clock said simulated, checked above
+            raise typer.Exit(1)
         with container.transaction() as uow:
             clock.advance(uow.session, seconds)
         changed, orders_changed = container.run_due_work_counted()

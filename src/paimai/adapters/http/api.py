@@ -107,7 +107,7 @@ def my_wallet(user: UserDep, container: ContainerDep) -> dict[str, int]:
 def top_up(body: TopUpIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     from ...domain import ledger
 
-    def operation(uow: UnitOfWork) -> tuple[int, Any]:
+    def operation(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
         ledger_service.post(uow, ledger.top_up(user.id, body.amount))
         return 200, ledger_service.wallet(uow.session, user.id)
 
@@ -294,7 +294,7 @@ def lot_bids(lot_id: Id, container: ContainerDep, viewer: OptionalUserDep) -> di
 
 @router.post("/lots/{lot_id}/deposit", tags=["bidding"])
 def pay_deposit(lot_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
-    def operation(uow: UnitOfWork) -> tuple[int, Any]:
+    def operation(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
         deposit, created = deposits.pay_deposit(uow, user, lot_id)
         alias = lots.aliases_of(uow.session, lot_id).get(user.id)
         body = {
@@ -312,7 +312,7 @@ def pay_deposit(lot_id: Id, request: Request, user: UserDep, container: Containe
 
 @router.post("/lots/{lot_id}/bids", status_code=201, tags=["bidding"])
 def place_bid(lot_id: Id, body: BidIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
-    def operation(uow: UnitOfWork) -> tuple[int, Any]:
+    def operation(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
         placed = bidding.place_bid(uow, user, lot_id, body.amount, body.max_amount)
         lot, bid = placed.lot, placed.bid
         return 201, {

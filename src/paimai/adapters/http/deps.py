@@ -83,8 +83,8 @@ def run_idempotent(
     container: Container,
     request: Request,
     user: User,
-    body: Any,
-    operation: Callable[[UnitOfWork], tuple[int, Any]],
+    body: dict[str, Any],
+    operation: Callable[[UnitOfWork], tuple[int, dict[str, Any]]],
 ) -> JSONResponse:
     """Run a money-moving operation once per Idempotency-Key; a repeat returns the first response."""
     key = request.headers.get("Idempotency-Key")

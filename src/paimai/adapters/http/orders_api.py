@@ -6,6 +6,7 @@ call one service inside one transaction, and shape the output; the rules live in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -21,7 +22,7 @@ from ...services import notifications as notification_service
 from ...services import orders as service
 from ...services import second_chance as offer_service
 from ...services.order_reads import OfferRead, OrderRead, Party
-from ...services.types import User
+from ...services.types import OrderRow, User
 from ...services.uow import UnitOfWork
 from .. import i18n
 from .deps import ContainerDep, UserDep, run_idempotent
@@ -223,10 +224,10 @@ def _step(
     user: User,
     order_id: int,
     body: dict[str, Any],
-    action: Any,
+    action: Callable[[UnitOfWork], OrderRow],
     status: int = 200,
 ) -> JSONResponse:
-    def operation(uow: UnitOfWork) -> tuple[int, Any]:
+    def operation(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
         row = action(uow)
         return status, order_json(order_reads.read_orders(uow.session, [row], user, uow.now, detail=True)[0], uow.now)
 
@@ -358,7 +359,7 @@ def undeliverable(
 def second_chance(order_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     """After the buyer's default: offer the lot to the runner-up at that bidder's highest bid, for 48 h."""
 
-    def operation(uow: UnitOfWork) -> tuple[int, Any]:
+    def operation(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
         offer = offer_service.make_offer(uow, user, order_id)
         return 201, offer_json(order_reads.offer_read(uow.session, offer, user))
 
@@ -375,7 +376,7 @@ def get_offer(offer_id: Id, user: UserDep, container: ContainerDep) -> dict[str,
 def accept_offer(offer_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     """Accepting makes a new order at the offered price with its own deadline; no deposit is needed."""
 
-    def operation(uow: UnitOfWork) -> tuple[int, Any]:
+    def operation(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
         offer, order = offer_service.accept_offer(uow, user, offer_id)
         return 201, {
             "offer": offer_json(order_reads.offer_read(uow.session, offer, user)),

@@ -96,7 +96,7 @@ def _withdraw(
 ) -> JSONResponse:
     limit = container.platform.withdrawal_quota_per_day
 
-    def operation(uow: UnitOfWork) -> tuple[int, Any]:
+    def operation(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
         done = service.withdraw(uow, user, lot_id, scope, bid_id, confirm=body.confirm, limit=limit)
         decision, lot = done.decision, done.lot
         aliases = lots.aliases_of(uow.session, lot.id)

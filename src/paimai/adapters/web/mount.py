@@ -35,7 +35,8 @@ def _install_not_found_page(app: FastAPI) -> None:
         result = previous(request, error)
         if inspect.isawaitable(result):
             result = await result
-        assert isinstance(result, Response)
+        if not isinstance(result, Response):
+            raise TypeError(f"the previous 404 handler answered {type(result).__name__}, not a Response")
         return result
 
     app.add_exception_handler(StarletteHTTPException, handler)

@@ -7,7 +7,6 @@ step is taken by static/orders.js through the JSON API (CSRF header, Idempotency
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -20,7 +19,7 @@ from ...domain.errors import DomainError, ErrorCode
 from ...services.types import User
 from ..http import orders_api
 from . import i18n
-from .rendering import Page
+from .rendering import Page, json_block
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,7 +30,7 @@ def _page(request: Request) -> Page:
 
 def script_words() -> Markup:
     """The order words in both languages, for orders.js (a JSON block: the CSP allows no inline script)."""
-    return Markup(json.dumps(i18n.order_script_words(), ensure_ascii=False).replace("</", "<\\/"))
+    return json_block(i18n.order_script_words())
 
 
 def personal_centre(user: User, container: Container) -> dict[str, Any]:
