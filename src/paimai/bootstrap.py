@@ -76,6 +76,16 @@ class Container:
         counts = self.due_work.run(self.now())
         return counts.lots, counts.orders + counts.offers
 
+    def advance_clock(self, seconds: int) -> tuple[int, int]:
+        """Move the simulated clock forward, then run everything that fell due meanwhile, each step as of its
+        own moment (as run_due_work_counted counts them). The system clock cannot be moved."""
+        clock = self.clock
+        if not isinstance(clock, SimulatedClock):
+            raise DomainError(ErrorCode.CLOCK_NOT_SIMULATED)
+        with self.transaction() as uow:
+            clock.advance(uow.session, seconds)
+        return self.run_due_work_counted()
+
     def start_scheduler(self) -> None:
         self.scheduler.start()
 

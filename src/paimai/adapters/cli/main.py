@@ -140,7 +140,6 @@ def user_create(
 def clock_advance(seconds: Annotated[int, typer.Argument(min=1, help="seconds to move forward")]) -> None:
     """Move the simulated clock forward and run all work that became due (start and close lots)."""
     from ...bootstrap import Container
-    from ...clock import SimulatedClock
     from ...persistence.migrate import upgrade
 
     settings = _settings()
@@ -155,12 +154,7 @@ def clock_advance(seconds: Annotated[int, typer.Argument(min=1, help="seconds to
     upgrade(settings.effective_database_url)
     container = Container(settings)
     try:
-        clock = container.clock
-        if not isinstance(clock, SimulatedClock):  # settings.clock said simulated, checked above
-            raise typer.Exit(1)
-        with container.transaction() as uow:
-            clock.advance(uow.session, seconds)
-        changed, orders_changed = container.run_due_work_counted()
+        changed, orders_changed = container.advance_clock(seconds)
         typer.echo(
             f"now {container.now().isoformat()}; {changed} lot(s) started or closed; "
             f"{orders_changed} order step(s) taken"

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from ...bootstrap import Container
-from ...domain.errors import DomainError, ErrorCode
 from ...domain.rules import Category, LotKind, LotRules
 from ...services import accounts, bidding, deposits, lifecycle, lot_reads, lots, record
 from ...services import ledger as ledger_service
@@ -364,12 +363,5 @@ def get_clock(container: ContainerDep) -> dict[str, Any]:
 
 @router.post("/_clock/advance", tags=["clock"])
 def advance_clock(body: ClockAdvanceIn, container: ContainerDep) -> dict[str, Any]:
-    from ...clock import SimulatedClock
-
-    clock = container.clock
-    if not isinstance(clock, SimulatedClock):
-        raise DomainError(ErrorCode.CLOCK_NOT_SIMULATED)
-    with container.transaction() as uow:
-        clock.advance(uow.session, body.seconds)
-    changed, orders_changed = container.run_due_work_counted()
+    changed, orders_changed = container.advance_clock(body.seconds)
     return {"now": container.now(), "simulated": True, "lots_changed": changed, "orders_changed": orders_changed}
