@@ -419,7 +419,8 @@ def lot_record(lot_id: Id, container: ContainerDep, viewer: OptionalUserDep) -> 
         if not visible(lot, viewer):
             raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
         entries = record.entries(session, lot_id)
-    return {"lot_id": lot_id, "entries": entries, "verified": record.verify(entries)}
+        head = lot.last_hash
+    return {"lot_id": lot_id, "entries": entries, "verified": record.verify(entries, head)}
 
 
 # ---- the simulated clock ----------------------------------------------------------------------
