@@ -79,7 +79,8 @@ def test_account_keys_are_what_the_database_stores() -> None:
 
 
 @pytest.mark.parametrize(
-    "account", [available(10), frozen(9), SANDBOX, od.escrow(11), od.PLATFORM_REVENUE, Account("user", 0, Bucket.FROZEN)]
+    "account",
+    [available(10), frozen(9), SANDBOX, od.escrow(11), od.PLATFORM_REVENUE, Account("user", 0, Bucket.FROZEN)],
 )
 def test_an_account_key_parses_back_to_the_account(account: Account) -> None:
     assert Account.parse(account.key) == account
