@@ -75,6 +75,17 @@ def test_an_outbid_leader_shows_their_maximum_only_when_it_reached_the_new_bid()
     assert fought.snapshot.recorded_high == {1: g(8), 2: g(9)}
 
 
+def test_a_new_bid_equal_to_the_old_leaders_maximum_shows_that_maximum() -> None:
+    """The old leader had reached g(8) first; the newcomer's higher maximum takes the lead, and the record
+    shows both at g(8) before the newcomer's answer."""
+    decision = bid(run_bids([(1, g(0), g(8))])[-1].snapshot, 2, g(8), g(10))
+    assert [(row.bidder_id, row.amount, row.kind) for row in decision.new_bids] == [
+        (2, g(8), BidKind.BID),
+        (1, g(8), BidKind.PROXY),
+        (2, g(9), BidKind.PROXY),
+    ]
+
+
 # ---- whole rows, events and snapshots -------------------------------------------------------------
 
 

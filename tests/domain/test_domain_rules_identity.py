@@ -132,6 +132,11 @@ def test_the_price_grid(amount: int, on_grid: bool) -> None:
     assert rules().on_grid(amount) is on_grid
 
 
+@pytest.mark.parametrize(("amount", "on_grid"), [(100_100, True), (107_400, True), (114_700, True), (107_300, False)])
+def test_the_price_grid_counts_from_a_start_that_is_not_a_multiple_of_the_increment(amount: int, on_grid: bool) -> None:
+    assert on_price_grid(amount, 100_100, 7_300) is on_grid
+
+
 # ---- real-name verification -----------------------------------------------------------------------
 
 TODAY = date(2025, 3, 1)
@@ -150,6 +155,12 @@ TODAY = date(2025, 3, 1)
 )
 def test_the_check_character(first17: str, check: str) -> None:
     assert check_digit(first17) == check
+
+
+@pytest.mark.parametrize("prefix", ["1101051949123100", "110105194912310021", ""])
+def test_the_check_character_is_only_defined_for_17_digits(prefix: str) -> None:
+    with pytest.raises(ValueError):
+        check_digit(prefix)
 
 
 @pytest.mark.parametrize(

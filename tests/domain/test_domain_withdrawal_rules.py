@@ -16,6 +16,7 @@ from paimai.domain.events import BidPlaced, BidWithdrawn
 from paimai.domain.lots import LotStatus
 from paimai.domain.rules import LotKind, LotRules
 from paimai.domain.withdrawal import (
+    BEIJING,
     BidRow,
     Quota,
     RowStatus,
@@ -218,6 +219,10 @@ def test_the_quota_day_stays_in_the_zone_it_was_asked_in() -> None:
     start, end = quota_day(NOW)
     assert (start.tzinfo, end.tzinfo) == (UTC, UTC)
     assert (start, end) == (datetime(2025, 2, 28, 16, tzinfo=UTC), datetime(2025, 3, 1, 16, tzinfo=UTC))
+    local = NOW.astimezone(BEIJING)
+    start, end = quota_day(local)
+    assert (start.utcoffset(), end.utcoffset()) == (timedelta(hours=8), timedelta(hours=8))
+    assert (start.hour, end.hour, (end - start)) == (0, 0, timedelta(days=1))
 
 
 # ---- whole decisions ------------------------------------------------------------------------------

@@ -555,3 +555,13 @@ def test_the_runner_up_accepts_or_declines_before_the_offer_lapses() -> None:
         offer, status=sc.OfferStatus.EXPIRED, decided_at=offer.expires_at
     )
     assert sc.expire(replace(offer, status=sc.OfferStatus.ACCEPTED), offer.expires_at) is None
+
+
+def test_a_deposit_of_one_fen_still_has_a_fate() -> None:
+    """The smallest deposit is a deposit: paying applies it, closing releases it, a default forfeits it."""
+    tiny = replace(AWAITING, deposit=1)
+    assert od.pay(tiny, BUYER, PAID_AT, P).deposit_status is DepositStatus.APPLIED
+    asked = replace(tiny, status=S.CLOSE_REQUESTED, close_requests=1, close_reason=CloseReason.OTHER)
+    assert od.accept_close(asked, SELLER, PAID_AT).deposit_status is DepositStatus.RELEASED
+    assert od.default(tiny, tiny.pay_deadline).deposit_status is DepositStatus.FORFEITED
+    assert od.refuse_to_sell(tiny, SELLER, PAID_AT).deposit_status is DepositStatus.RELEASED
