@@ -110,10 +110,10 @@ def test_a_bad_amount_is_refused_by_the_money_rule(field: str, value: int) -> No
         "three problems",
     ],
 )
-def test_each_broken_rule_is_one_problem_naming_it(lot_rules: LotRules, count: int, field: str) -> None:
+def test_each_broken_rule_is_one_problem(lot_rules: LotRules, count: int, field: str) -> None:
+    """Counted, not read: the problems' wording belongs to the catalogue (`field` names the rule for people)."""
     found = problems_of(lot_rules)
-    assert len(found) == count, found
-    assert any(field in problem for problem in found), found
+    assert len(found) == count, (field, found)
 
 
 def test_the_extension_of_a_judicial_lot_is_always_300_seconds() -> None:
