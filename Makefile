@@ -36,7 +36,7 @@ bench: install-test
 	$(BIN)/python bench/hot_lot.py
 
 # The mutation run over the domain core (docs/testing.md): a developer's measure, not part of `make test` or CI.
-# Takes ~25 min on two cores; MUTATE_CHILDREN sets how many mutants run at once.
+# Takes 7-25 min on two cores; MUTATE_CHILDREN sets how many mutants run at once.
 MUTATE_CHILDREN ?= 2
 mutate: install-test
 	$(BIN)/pip install -q -e '.[test,mutate]'
