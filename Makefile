@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install install-test lint typecheck unit bench clean messages compile-messages
+.PHONY: run test install install-test lint typecheck unit bench mutate clean messages compile-messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,5 +51,14 @@ test: lint typecheck
 bench: install-test
 	$(BIN)/python bench/hot_lot.py
 
+# The mutation run over the domain core (docs/testing.md): a developer's measure, not part of `make test` or CI.
+# Takes 7-25 min on two cores; MUTATE_CHILDREN sets how many mutants run at once.
+MUTATE_CHILDREN ?= 2
+mutate: install-test
+	$(BIN)/pip install -q -e '.[test,mutate]'
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN)
+	$(BIN)/python scripts/mutation-report.py
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var mutants .pytest_cache .mypy_cache .ruff_cache

@@ -1,5 +1,5 @@
 """Table-driven unit tests for live bidding (RULES §4): the price grid, who may bid, the leader, proxies, ties and
-the known traps; extension, start and close are in test_domain_lifecycle.py."""
+the known traps; extension, start and close are in test_domain_lifecycle.py and test_domain_lot_lifecycle.py."""
 
 from __future__ import annotations
 

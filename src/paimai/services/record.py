@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -26,14 +27,35 @@ def events_after(session: Session, lot_id: int, after_seq: int) -> list[dict[str
     return [json.loads(e["payload"]) for e in entries(session, lot_id, after_seq)]
 
 
-def verify(chain: list[dict[str, Any]]) -> bool:
-    """True when every entry hashes its payload onto the previous one's hash, from the genesis hash."""
+@dataclass(frozen=True)
+class Break:
+    """Where a record stops verifying: the entry's seq and what is wrong with it."""
+
+    seq: int
+    reason: str  # "seq" (missing or out of order), "prev_hash", "hash" or "head" (the tail was cut or rewritten)
+
+
+def first_break(chain: list[dict[str, Any]], head: str | None = None) -> Break | None:
+    """The first entry that does not hash its payload onto the previous one's hash, from the genesis hash.
+
+    ``head`` is the hash the lot row says its record ends on: without it, dropping or rewriting the last
+    entries would leave a shorter chain that still verifies.
+    """
     prev = GENESIS_HASH
     expected_seq = 1
     for entry in chain:
-        if entry["seq"] != expected_seq or entry["prev_hash"] != prev:
-            return False
+        if entry["seq"] != expected_seq:
+            return Break(expected_seq, "seq")
+        if entry["prev_hash"] != prev:
+            return Break(expected_seq, "prev_hash")
         if event_hash(prev, entry["payload"]) != entry["hash"]:
-            return False
+            return Break(expected_seq, "hash")
         prev, expected_seq = entry["hash"], expected_seq + 1
-    return True
+    if head is not None and prev != head:
+        return Break(expected_seq - 1, "head")
+    return None
+
+
+def verify(chain: list[dict[str, Any]], head: str | None = None) -> bool:
+    """True when every entry hashes its payload onto the previous one's hash and the chain ends on ``head``."""
+    return first_break(chain, head) is None

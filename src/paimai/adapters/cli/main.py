@@ -184,13 +184,11 @@ def clock_show() -> None:
 
 @ledger_app.command("check")
 def ledger_check() -> None:
-    """Check the books (e.g. after restoring a backup): every journal entry sums to zero, every account's
-    balance equals the sum of its postings, and no user account is negative. Reads only; exit 1 on a problem."""
-    from sqlalchemy import func, select
-
+    """Check the books and the public records (e.g. after restoring a backup): every journal entry sums to
+    zero, every account's balance equals the sum of its postings, no user account is negative, and every
+    lot's hash-chained record verifies. Reads only; exit 1 on a problem, naming each account or lot."""
     from ...bootstrap import Container
-    from ...persistence.models import JournalEntryRow, LedgerAccount, PostingRow
-    from ...services import ledger as ledger_service
+    from ...services import audit
 
     settings = _settings()
     if settings.is_sqlite and not _sqlite_file_exists(settings.effective_database_url):
@@ -199,33 +197,22 @@ def ledger_check() -> None:
     container = Container(settings)
     try:
         with container.reading() as session:
-            entries = session.scalar(select(func.count()).select_from(JournalEntryRow)) or 0
-            postings = session.scalar(select(func.count()).select_from(PostingRow)) or 0
-            unbalanced = session.execute(
-                select(PostingRow.entry_id, func.sum(PostingRow.amount))
-                .group_by(PostingRow.entry_id)
-                .having(func.sum(PostingRow.amount) != 0)
-                .order_by(PostingRow.entry_id)
-            ).all()
-            sums = ledger_service.sum_of_postings(session)
-            balances = {
-                key: balance for key, balance in session.execute(select(LedgerAccount.key, LedgerAccount.balance))
-            }
+            report = audit.check(session)
     finally:
         container.dispose()
-    problems = [f"journal entry {entry_id} sums to {total}, not 0" for entry_id, total in unbalanced]
-    for key in sorted(set(sums) | set(balances)):
-        if sums.get(key, 0) != balances.get(key, 0):
-            problems.append(f"account {key}: balance {balances.get(key)} but its postings sum to {sums.get(key, 0)}")
-        if key.startswith("user:") and balances.get(key, 0) < 0:
-            problems.append(f"account {key} is negative ({balances[key]})")
-    summary = f"{entries} journal entries, {postings} postings, {len(balances)} accounts"
-    if problems:
-        typer.secho(f"LEDGER_UNBALANCED: {summary}; {len(problems)} problem(s):", fg=typer.colors.RED, err=True)
-        for problem in problems[:50]:
-            typer.secho(f"  {problem}", fg=typer.colors.RED, err=True)
+    books = f"{report.journal_entries} journal entries, {report.postings} postings, {report.accounts} accounts"
+    records = f"{report.lots} lot records, {report.record_entries} record entries"
+    for code, problems in (("LEDGER_UNBALANCED", report.ledger_problems), ("RECORD_BROKEN", report.record_problems)):
+        if problems:
+            typer.secho(f"{code}: {books}; {records}; {len(problems)} problem(s):", fg=typer.colors.RED, err=True)
+            for problem in problems[:50]:
+                typer.secho(f"  {problem.text}", fg=typer.colors.RED, err=True)
+    if not report.ok:
         raise typer.Exit(1)
-    typer.echo(f"ledger OK / 账目平衡: {summary}; every entry sums to zero and every balance equals its postings")
+    typer.echo(
+        f"ledger OK / 账目平衡: {books}; every entry sums to zero and every balance equals its postings; "
+        f"records OK / 记录完整: {records}; every lot's hash chain verifies"
+    )
 
 
 if __name__ == "__main__":

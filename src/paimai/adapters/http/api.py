@@ -348,9 +348,10 @@ def cancel_lot(lot_id: Id, body: DecisionIn, user: UserDep, container: Container
 @router.get("/lots/{lot_id}/record", tags=["lots"])
 def lot_record(lot_id: Id, container: ContainerDep, viewer: OptionalUserDep) -> dict[str, Any]:
     with container.reading() as session:
-        lot_reads.readable_lot(session, lot_id, lot_reads.reader_of(viewer))
+        lot = lot_reads.readable_lot(session, lot_id, lot_reads.reader_of(viewer))
         entries = record.entries(session, lot_id)
-    return {"lot_id": lot_id, "entries": entries, "verified": record.verify(entries)}
+        head = lot.last_hash
+    return {"lot_id": lot_id, "entries": entries, "verified": record.verify(entries, head)}
 
 
 # ---- the simulated clock ----------------------------------------------------------------------
