@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...domain.errors import ErrorCode
 from ...services import lot_reads, record
-from ..http.deps import ContainerDep
+from ..http.deps import ContainerDep, OptionalUserDep
 from ..http.errors import RequestRefused
 from ..http.schemas import MAX_ID, Id
 from ..i18n import N_
@@ -35,6 +35,7 @@ async def lot_events(
     lot_id: Id,
     request: Request,
     container: ContainerDep,
+    viewer: OptionalUserDep,
     last_event_id: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
 ) -> StreamingResponse:
     header = request.headers.get("Last-Event-ID")
@@ -46,8 +47,8 @@ async def lot_events(
         last_event_id = int(value)
 
     def current_seq() -> int:
-        with container.reading() as session:  # nothing happens live before publication: the public's view
-            return lot_reads.readable_lot(session, lot_id, None).seq
+        with container.reading() as session:  # who may read the lot, as every other read decides it
+            return lot_reads.readable_lot(session, lot_id, lot_reads.reader_of(viewer)).seq
 
     seq_now = await run_in_threadpool(current_seq)
     start = seq_now if last_event_id is None else min(last_event_id, seq_now)
