@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
 from conftest import fresh_postgres_database
-from paimai.adapters.cli.demo import BIDDERS, DEMO_USERS, LIVE_SCENARIOS, SELLERS, seed
+from paimai.adapters.cli.demo import load_fixture, seed
 from paimai.adapters.cli.main import app
 from paimai.bootstrap import Container
 from paimai.config import Settings
@@ -44,9 +44,14 @@ from paimai.services.uow import UnitOfWork
 # The tests on a copy of the seeded demo share one worker, so the demo is seeded once.
 same_seed = pytest.mark.xdist_group("cli-demo")
 
+FIXTURE = load_fixture()
+BIDDERS, SELLERS = FIXTURE.bidders, FIXTURE.sellers
+DEMO_USERS = FIXTURE.accounts.usernames
+LIVE_SCENARIOS = FIXTURE.plan.top_up
+
 ENV_KEYS = ("PAIMAI_DATABASE_URL", "PAIMAI_CLOCK", "PAIMAI_ENV", "PAIMAI_REDIS_URL", "PAIMAI_DATA_DIR")
 
-# `paimai demo` with its default 30 lots (see SCENARIOS in demo.py)
+# `paimai demo` with its default 30 lots (see [plan] lots in adapters/cli/demo/fixture.toml)
 EXPECTED_STATUSES = {
     "live": 10,
     "sold": 7,
