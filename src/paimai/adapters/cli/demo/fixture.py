@@ -8,10 +8,11 @@ is an account, the first seven lots cover every promised status …), so a typo 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from enum import Enum
 from functools import cache
 from importlib import resources
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -124,7 +125,7 @@ class Scenario(Strict):
         if self.timeline in (Timeline.IN_REVIEW, Timeline.REJECTED) and (self.bidders[1] or self.bids[1]):
             problems.append("nobody can register for or bid on a lot that is not approved")
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))
         return self
 
 
@@ -284,7 +285,7 @@ class Fixture(Strict):
                 lacking = ", ".join(sorted(s.value for s in promised - first))
                 problems.append(f"plan.lots: the first {len(Category)} lots do not cover {lacking}")
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))
         return self
 
     @property
@@ -296,15 +297,26 @@ class Fixture(Strict):
         return tuple(s.username for s in self.accounts.sellers)
 
 
-def parse_fixture(text: str, source: str = "fixture.toml") -> Fixture:
-    """The fixture in `text`, or FixtureError naming every problem (with its place in the file)."""
+def validate_fixture(data: Mapping[str, Any], source: str = "fixture.toml") -> Fixture:
+    """The fixture in `data` (as read from TOML), or FixtureError naming every problem and where it is."""
     try:
-        return Fixture.model_validate(tomllib.loads(text))
+        return Fixture.model_validate(data)
+    except ValidationError as error:
+        lines = [
+            f"  {'.'.join(str(part) for part in e['loc']) or '(top)'}: {problem}"
+            for e in error.errors()
+            for problem in e["msg"].removeprefix("Value error, ").split("\n")
+        ]
+        raise FixtureError(f"{source} has {len(lines)} problem(s):\n" + "\n".join(lines)) from None
+
+
+def parse_fixture(text: str, source: str = "fixture.toml") -> Fixture:
+    """The fixture in the TOML `text`, or FixtureError."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise FixtureError(f"{source} is not valid TOML: {error}") from None
-    except ValidationError as error:
-        lines = [f"  {'.'.join(str(part) for part in e['loc']) or '(top)'}: {e['msg']}" for e in error.errors()]
-        raise FixtureError(f"{source} has {len(lines)} problem(s):\n" + "\n".join(lines)) from None
+    return validate_fixture(data, source)
 
 
 @cache
