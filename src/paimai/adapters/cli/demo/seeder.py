@@ -169,8 +169,9 @@ class Seeder:
         return self.lot_ids[plan.index]
 
     def _read(self, uow: UnitOfWork, plan: LotPlan, user: User | None = None) -> LotRead:
-        """The lot as `user` (or a guest) sees it now, through the read model the lot page renders."""
-        return lot_reads.lot_detail(uow.session, self._lot_id(plan), user, uow.now)
+        """The lot as `user` (or a guest) sees it now, through the read model the lot page renders (without
+        the page's watcher counts, which the seeder does not need)."""
+        return lot_reads.read_lots(uow.session, [lots.get_lot(uow.session, self._lot_id(plan))], user, uow.now)[0]
 
     def _create(self, uow: UnitOfWork, plan: LotPlan) -> None:
         rules = LotRules(
@@ -199,10 +200,11 @@ class Seeder:
         approve = plan.reject_reason is None
         lots.review_lot(uow, self._staff, self._lot_id(plan), approve, plan.reject_reason)
 
-    def _pay_deposit(self, uow: UnitOfWork, plan: LotPlan, username: str) -> None:
-        """Freeze the deposit (or what a withdrawal fee took of it); nothing when it is held in full."""
+    def _pay_deposit(self, uow: UnitOfWork, plan: LotPlan, username: str, read: LotRead | None = None) -> None:
+        """Freeze the deposit (or what a withdrawal fee took of it); nothing when it is held in full.
+        `read` is the lot as this bidder sees it now, if the caller has it."""
         user = self.users[username]
-        viewer = self._read(uow, plan, user).viewer
+        viewer = (read or self._read(uow, plan, user)).viewer
         if viewer.deposit_paid:
             return
         self._afford(uow, user, viewer.deposit_due)
@@ -212,8 +214,7 @@ class Seeder:
         if step.withdraw is not None:
             self._withdraw(uow, plan, step.withdraw)
             return
-        read = self._read(uow, plan)
-        lot = read.lot
+        lot = lots.get_lot(uow.session, self._lot_id(plan))
         if step.raise_max:
             leader = self._user_by_id(lot.leader_id)
             key = (plan.index, leader.username)
@@ -223,7 +224,8 @@ class Seeder:
             bidding.place_bid(uow, leader, lot.id, lot.current_price, self.maxima[key])
             return
         username = self.rng.choice([name for name in plan.bidders if self.users[name].id != lot.leader_id])
-        self._pay_deposit(uow, plan, username)  # again: a withdrawal may have taken a fee or released it
+        read = self._read(uow, plan, self.users[username])
+        self._pay_deposit(uow, plan, username, read)  # again: a withdrawal may have taken a fee or released it
         amount = read.view.next_valid_amount + (step.jump - 1) * lot.increment
         maximum = amount + step.proxy * lot.increment if step.proxy else None
         bidding.place_bid(uow, self.users[username], lot.id, amount, maximum)
