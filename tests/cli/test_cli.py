@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,10 +20,13 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
 from conftest import fresh_postgres_database
-from paimai.adapters.cli.demo import BIDDERS, DEMO_USERS, LIVE_SCENARIOS, SELLERS, seed
+from paimai.adapters.cli import demo
+from paimai.adapters.cli.demo import DemoPlanError, FixtureError, load_fixture, seed
+from paimai.adapters.cli.demo.fixture import Fixture
 from paimai.adapters.cli.main import app
 from paimai.bootstrap import Container
 from paimai.config import Settings
+from paimai.domain.orders import OrderStatus
 from paimai.persistence.db import normalise_url
 from paimai.persistence.migrate import upgrade
 from paimai.persistence.models import (
@@ -44,9 +47,14 @@ from paimai.services.uow import UnitOfWork
 # The tests on a copy of the seeded demo share one worker, so the demo is seeded once.
 same_seed = pytest.mark.xdist_group("cli-demo")
 
+FIXTURE = load_fixture()
+BIDDERS, SELLERS = FIXTURE.bidders, FIXTURE.sellers
+DEMO_USERS = FIXTURE.accounts.usernames
+LIVE_SCENARIOS = FIXTURE.plan.top_up
+
 ENV_KEYS = ("PAIMAI_DATABASE_URL", "PAIMAI_CLOCK", "PAIMAI_ENV", "PAIMAI_REDIS_URL", "PAIMAI_DATA_DIR")
 
-# `paimai demo` with its default 30 lots (see SCENARIOS in demo.py)
+# `paimai demo` with its default 30 lots (see [plan] lots in adapters/cli/demo/fixture.toml)
 EXPECTED_STATUSES = {
     "live": 10,
     "sold": 7,
@@ -167,6 +175,7 @@ def check_demo(engine: Engine, *, seeded_by: datetime) -> None:
         lots = list(session.scalars(select(Lot)))
         live = [lot for lot in lots if lot.status == "live"]
         assert all(lot.ends_at > seeded_by for lot in live), "a live lot has already ended"
+        assert len(live) >= FIXTURE.plan.min_live_lots
         assert sum(1 for lot in live if lot.bid_count > 0) >= 5
         assert any(lot.ends_at - seeded_by < timedelta(minutes=5) for lot in live), "no lot closes soon"
         assert any(lot.extensions >= 2 for lot in lots), "no lot was extended twice"
@@ -198,7 +207,7 @@ def check_demo(engine: Engine, *, seeded_by: datetime) -> None:
             if lot.status == "rejected":
                 assert lot.review_note
         orders = Counter(dict(session.execute(select(Order.status, func.count()).group_by(Order.status)).all()))
-        assert dict(orders) == EXPECTED_ORDERS
+        assert dict(orders) == EXPECTED_ORDERS == promised_orders(FIXTURE.plan.lots)
         for order in session.scalars(select(Order)):
             sold = session.get(Lot, order.lot_id)
             assert sold is not None and sold.status == "sold"
@@ -217,6 +226,18 @@ def check_demo(engine: Engine, *, seeded_by: datetime) -> None:
         unsold_reserve = [lot for lot in lots if lot.status == "unsold" and lot.bid_count > 0]
         assert unsold_reserve and all(lot.reserve_price is not None for lot in unsold_reserve)
     check_books(engine)
+
+
+def promised_orders(scenarios: Sequence[str]) -> dict[str, int]:
+    """The order states the fixture's scenarios promise, by occurrence, for these lots."""
+    seen: Counter[str] = Counter()
+    fates: Counter[str] = Counter()
+    for name in scenarios:
+        promised = FIXTURE.scenarios[name].order_fates
+        if promised:
+            fates[promised[seen[name] % len(promised)].value] += 1
+        seen[name] += 1
+    return dict(fates)
 
 
 # ---- a demo seeded once per worker --------------------------------------------------------------------
@@ -347,6 +368,52 @@ def test_demo_with_fewer_lots_still_covers_every_state_and_category(tmp_path: Pa
     assert statuses == set(EXPECTED_STATUSES)
     assert categories == set(EXPECTED_CATEGORIES)
     check_books(engine_for(url))
+
+
+def seed_with(fixture: Fixture, url: str, monkeypatch: pytest.MonkeyPatch, lot_count: int = 7) -> str:
+    """`seed` on the database at `url` with `fixture` in place of the shipped one."""
+    upgrade(url)
+    monkeypatch.setattr(demo, "load_fixture", lambda: fixture)
+    container = Container(Settings(database_url=url, run_scheduler=False))
+    try:
+        return seed(container, lot_count=lot_count, progress=False)
+    finally:
+        container.dispose()
+
+
+def test_a_lot_that_does_not_become_what_its_scenario_promises_fails_the_seed_and_leaves_nothing(
+    tmp_path: Path, engine_for: EngineFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The closing lot is extended twice by its two last-minute bids; a promise of five cannot be kept."""
+    closing = FIXTURE.scenarios["live_closing"].model_copy(update={"min_extensions": 5})
+    fixture = FIXTURE.model_copy(update={"scenarios": {**FIXTURE.scenarios, "live_closing": closing}})
+    url = sqlite_url(tmp_path / "promise.db")
+    with pytest.raises(DemoPlanError, match=r"live_closing\) was extended 2 time\(s\), not 5 or more"):
+        seed_with(fixture, url, monkeypatch)
+    assert counts(engine_for(url)) == dict.fromkeys(counts(engine_for(url)), 0), "a failed seed left data"
+
+
+def test_a_planned_step_the_services_refuse_fails_the_seed_and_leaves_nothing(
+    tmp_path: Path, engine_for: EngineFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paying an order twice is refused by the order service; the seed says which step, and rolls back."""
+    paid_twice = FIXTURE.fates[OrderStatus.COMPLETED].model_copy(update={"steps": ("pay", "pay")})
+    fixture = FIXTURE.model_copy(update={"fates": {**FIXTURE.fates, OrderStatus.COMPLETED: paid_twice}})
+    url = sqlite_url(tmp_path / "refused.db")
+    with pytest.raises(DemoPlanError, match=r"拍品 2 订单 pay at .* was refused: ORDER_"):
+        seed_with(fixture, url, monkeypatch)
+    assert counts(engine_for(url))["users"] == 0
+
+
+def test_a_bad_fixture_is_reported_not_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> Fixture:
+        raise FixtureError("fixture.toml has 1 problem(s):\n  scenarios.sold.bids: low 9 is above high 3")
+
+    monkeypatch.setattr(demo, "load_fixture", broken)
+    result = paimai("demo", url=sqlite_url(tmp_path / "bad.db"))
+    assert result.exit_code == 2
+    assert "DEMO_FIXTURE_INVALID" in result.output and "scenarios.sold.bids" in result.output
+    assert "Traceback" not in result.output
 
 
 # ---- demo on PostgreSQL --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 
 from paimai.domain.errors import DomainError, ErrorCode
 from paimai.domain.identity import check_digit, verify_identity
-from paimai.domain.rules import LotKind, LotRules, on_price_grid
+from paimai.domain.rules import LotKind, LotProblem, LotRules, on_price_grid
 
 T0 = datetime(2025, 3, 1, 2, 0, tzinfo=timezone.utc)  # noqa: UP017 (a zone object, as a client would send)
 
@@ -38,12 +38,13 @@ def judicial(**overrides: Any) -> LotRules:
 
 
 def problems_of(lot_rules: LotRules) -> list[str]:
+    """The problem codes of a refused lot (their words belong to the catalogue)."""
     with pytest.raises(DomainError) as info:
         lot_rules.validate()
     assert info.value.code is ErrorCode.LOT_INVALID
     found = info.value.details["problems"]
-    assert isinstance(found, list) and all(isinstance(p, str) and p for p in found)
-    return found
+    assert isinstance(found, list) and all(isinstance(p, dict) and p.get("code") for p in found)
+    return sorted(str(p["code"]) for p in found)
 
 
 # ---- lot rules ----------------------------------------------------------------------------------
@@ -75,6 +76,17 @@ def test_a_bad_amount_is_refused_by_the_money_rule(field: str, value: int) -> No
     with pytest.raises(DomainError) as info:
         rules(**{field: value}).validate()
     assert (info.value.code, info.value.details) == (ErrorCode.AMOUNT_NOT_POSITIVE, {"amount": value})
+
+
+PROBLEM_OF_FIELD = {
+    "zone": LotProblem.TIMES_WITHOUT_ZONE,
+    "starts_at": LotProblem.STARTS_NOT_BEFORE_ENDS,
+    "extension_seconds": LotProblem.EXTENSION_OUT_OF_RANGE,
+    "withdrawal_fee": LotProblem.FEE_ABOVE_DEPOSIT,
+    "reserve": LotProblem.JUDICIAL_RESERVE,
+    "24 hours": LotProblem.JUDICIAL_TOO_SHORT,
+    "300": LotProblem.JUDICIAL_EXTENSION_FIXED,
+}
 
 
 @pytest.mark.parametrize(
@@ -111,9 +123,13 @@ def test_a_bad_amount_is_refused_by_the_money_rule(field: str, value: int) -> No
     ],
 )
 def test_each_broken_rule_is_one_problem(lot_rules: LotRules, count: int, field: str) -> None:
-    """Counted, not read: the problems' wording belongs to the catalogue (`field` names the rule for people)."""
+    """Each broken rule is its own problem code, never two for one rule (`field` names the rule for people)."""
     found = problems_of(lot_rules)
     assert len(found) == count, (field, found)
+    assert len(set(found)) == count, (field, found)
+    assert set(found) <= {problem.value for problem in LotProblem}
+    if count == 1:
+        assert found == [PROBLEM_OF_FIELD[field].value], (field, found)
 
 
 def test_the_extension_of_a_judicial_lot_is_always_300_seconds() -> None:

@@ -22,12 +22,12 @@ from paimai.domain.bidding import (
     compute_standing,
     place_bid,
 )
+from paimai.domain.calendar import BEIJING
 from paimai.domain.errors import DomainError, ErrorCode
 from paimai.domain.events import AuctionExtended, BidPlaced, BidWithdrawn
 from paimai.domain.lots import LotStatus
 from paimai.domain.rules import LotKind
 from paimai.domain.withdrawal import (
-    BEIJING,
     BidRow,
     RowStatus,
     WithdrawalDecision,

@@ -11,12 +11,12 @@ from domain_builders import ALIASES, DEPOSIT, LOT_ID, NOW, T0, g, make_rules, ma
 from test_domain_withdrawal import AUCTION, BID, Lot, live, two_bidders
 
 from paimai.domain.bidding import BidKind, NewBid, Submission, compute_standing
+from paimai.domain.calendar import BEIJING
 from paimai.domain.errors import DomainError, ErrorCode
 from paimai.domain.events import BidPlaced, BidWithdrawn
 from paimai.domain.lots import LotStatus
 from paimai.domain.rules import LotKind, LotRules
 from paimai.domain.withdrawal import (
-    BEIJING,
     BidRow,
     Quota,
     RowStatus,

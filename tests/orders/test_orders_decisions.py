@@ -47,6 +47,7 @@ AWAITING = Order(
     status=S.AWAITING_PAYMENT,
     created_at=T0,
     pay_deadline=T0 + timedelta(hours=72),
+    remind_at=T0 + timedelta(hours=48),  # the reminder, 24 h before the deadline
 )
 PAID_AT = T0 + HOUR
 PAID = replace(AWAITING, status=S.PAID, paid_at=PAID_AT, ship_deadline=PAID_AT + timedelta(days=7))

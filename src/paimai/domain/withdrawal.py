@@ -21,16 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime
 from enum import Enum
 
 from .bidding import AuctionSnapshot, BidKind, NewBid, Standing, compute_standing
+from .calendar import beijing_day
 from .errors import DomainError, ErrorCode, InvariantError
 from .events import BidPlaced, BidWithdrawn, LotEvent
 from .lots import LotStatus
 from .rules import LotKind, LotRules
-
-BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")  # China keeps no daylight saving time
 
 
 class WithdrawalScope(Enum):
@@ -73,9 +72,7 @@ class Quota:
 
 def quota_day(now: datetime) -> tuple[datetime, datetime]:
     """The Asia/Shanghai calendar day containing ``now``, as [start, end) in UTC."""
-    local = now.astimezone(BEIJING)
-    start = datetime.combine(local.date(), time(0), tzinfo=BEIJING)
-    return start.astimezone(now.tzinfo), (start + timedelta(days=1)).astimezone(now.tzinfo)
+    return beijing_day(now)
 
 
 def quota_for(limit: int, used_today: int, now: datetime) -> Quota:

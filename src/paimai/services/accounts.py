@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..domain import ledger
+from ..domain.calendar import beijing_date
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.identity import verify_identity
 from ..persistence.models import AuthToken, SellerApplication, User
@@ -25,7 +25,6 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("paimai-no-such-user")
 
 SELLER_KINDS = ("individual", "business", "court")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def hash_token(token: str) -> str:
@@ -165,7 +164,7 @@ def verify_real_name(uow: UnitOfWork, user_id: int, name: str, id_number: str) -
     user = locks.users(uow.session, [user_id])[user_id]
     if user.real_name_verified_at is not None:
         raise DomainError(ErrorCode.REAL_NAME_ALREADY_VERIFIED)
-    identity = verify_identity(name, id_number, uow.now.astimezone(SHANGHAI).date())
+    identity = verify_identity(name, id_number, beijing_date(uow.now))
     user.real_name = identity.name
     user.id_number_masked = identity.masked_id
     user.real_name_verified_at = uow.now

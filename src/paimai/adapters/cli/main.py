@@ -81,7 +81,7 @@ def demo(
     again: it adds nothing, or only fresh live lots once the earlier ones have ended."""
     from ...bootstrap import Container
     from ...persistence.migrate import upgrade
-    from .demo import DemoConflict, seed
+    from .demo import DemoConflict, FixtureError, seed
 
     if len(password) < 8:
         typer.secho(" / ".join(i18n.both("cli.password_too_short")), fg=typer.colors.RED, err=True)
@@ -94,6 +94,9 @@ def demo(
     except DemoConflict as error:
         typer.secho(f"DEMO_CONFLICT: {error}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
+    except FixtureError as error:
+        typer.secho(f"DEMO_FIXTURE_INVALID: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
     finally:
         container.dispose()
     typer.echo(summary)

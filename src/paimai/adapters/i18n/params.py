@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Final
 
-from ..web.formatting import BEIJING, as_datetime, yuan
+from ...domain.calendar import BEIJING
+from ..web.formatting import as_datetime, yuan
 
 MONEY: Final = frozenset(
     {

@@ -6,14 +6,9 @@ ledger does not hold.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime
 
-try:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    BEIJING: tzinfo = ZoneInfo("Asia/Shanghai")
-except (ImportError, ZoneInfoNotFoundError):  # a machine without tzdata: China keeps UTC+8 all year
-    BEIJING = timezone(timedelta(hours=8), "CST")
+from ...domain.calendar import BEIJING
 
 
 def yuan(fen: int | None, symbol: bool = True) -> str:
