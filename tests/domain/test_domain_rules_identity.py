@@ -236,3 +236,15 @@ def test_a_bad_id_number_is_refused_naming_the_field(id_number: str) -> None:
     with pytest.raises(DomainError) as info:
         verify_identity("张三", id_number, TODAY)
     assert (info.value.code, info.value.details) == (ErrorCode.REAL_NAME_INVALID, {"field": "id_number"})
+
+
+def test_problems_carry_the_limits_their_words_name() -> None:
+    """The refusal says which limit was broken (the catalogue words it: "at most {max_seconds} s", …)."""
+    with pytest.raises(DomainError) as info:
+        judicial(extension_seconds=3601, ends_at=T0 + timedelta(hours=1)).validate()
+    problems = {p["code"]: {k: v for k, v in p.items() if k != "code"} for p in info.value.details["problems"]}
+    assert problems == {
+        LotProblem.EXTENSION_OUT_OF_RANGE.value: {"max_seconds": 3600},
+        LotProblem.JUDICIAL_TOO_SHORT.value: {"hours": 24},
+        LotProblem.JUDICIAL_EXTENSION_FIXED.value: {"seconds": 300},
+    }

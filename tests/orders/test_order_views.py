@@ -33,6 +33,14 @@ def test_the_running_deadline(status: OrderStatus, kind: DeadlineKind | None) ->
     order = order_in(status)
     found = running_deadline(order)
     assert (found[0] if found else None) is kind
+    shown = order_view(order, Role.BUYER, NOW)
+    assert (shown.deadline_kind, shown.deadline_at) == (found if found else (None, None))
+    if kind is DeadlineKind.PAY:
+        assert shown.deadline_at == order.pay_deadline
+    elif kind is DeadlineKind.SHIP:
+        assert shown.deadline_at == order.ship_deadline
+    elif kind is DeadlineKind.AUTO_CONFIRM:
+        assert shown.deadline_at == order.auto_confirm_at
     view = order_view(order, Role.BUYER, NOW)
     assert view.awaiting_payment is (status in (S.AWAITING_PAYMENT, S.CLOSE_REQUESTED))
     assert view.in_escrow is (status in (S.PAID, S.SHIPPED))
