@@ -1,4 +1,4 @@
-"""The `paimai` command through Typer's CliRunner: migrate, demo (SQLite and PostgreSQL), user create, clock.
+"""`paimai demo` (SQLite and PostgreSQL) and `paimai ledger check` on its data, through Typer's CliRunner.
 
 Each test runs on a database of its own. The demo is seeded once per worker into a SQLite template
 (a few seconds) and copied for each test that needs it.
@@ -9,25 +9,23 @@ from __future__ import annotations
 import shutil
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, inspect, select, text
+from cli_support import ENV_KEYS, EngineFor, engine_for_fixture, ok, paimai, sqlite_url  # noqa: F401 (a fixture)
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner, Result
 
 from conftest import fresh_postgres_database
 from paimai.adapters.cli import demo
 from paimai.adapters.cli.demo import DemoPlanError, FixtureError, load_fixture, seed
 from paimai.adapters.cli.demo.fixture import Fixture
-from paimai.adapters.cli.main import app
 from paimai.bootstrap import Container
 from paimai.config import Settings
 from paimai.domain.orders import OrderStatus
-from paimai.persistence.db import normalise_url
 from paimai.persistence.migrate import upgrade
 from paimai.persistence.models import (
     Bid,
@@ -42,7 +40,6 @@ from paimai.persistence.models import (
 )
 from paimai.services import accounts, record
 from paimai.services import ledger as ledger_service
-from paimai.services.uow import UnitOfWork
 
 # The tests on a copy of the seeded demo share one worker, so the demo is seeded once.
 same_seed = pytest.mark.xdist_group("cli-demo")
@@ -51,8 +48,6 @@ FIXTURE = load_fixture()
 BIDDERS, SELLERS = FIXTURE.bidders, FIXTURE.sellers
 DEMO_USERS = FIXTURE.accounts.usernames
 LIVE_SCENARIOS = FIXTURE.plan.top_up
-
-ENV_KEYS = ("PAIMAI_DATABASE_URL", "PAIMAI_CLOCK", "PAIMAI_ENV", "PAIMAI_REDIS_URL", "PAIMAI_DATA_DIR")
 
 # `paimai demo` with its default 30 lots (see [plan] lots in adapters/cli/demo/fixture.toml)
 EXPECTED_STATUSES = {
@@ -74,39 +69,6 @@ EXPECTED_CATEGORIES = {
     "vehicles": 4,
     "other": 4,
 }
-
-
-def paimai(*args: str, url: str, clock: str = "system") -> Result:
-    """Run `paimai ARGS` in-process with this database and clock, and nothing else from the environment."""
-    env: dict[str, str | None] = dict.fromkeys(ENV_KEYS)
-    env.update({"PAIMAI_DATABASE_URL": url, "PAIMAI_CLOCK": clock})
-    return CliRunner().invoke(app, list(args), env=env)
-
-
-def ok(result: Result) -> str:
-    assert result.exit_code == 0, f"exit {result.exit_code}\n{result.output}\n{result.exception!r}"
-    return result.output
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
-
-
-EngineFor = Callable[[str], Engine]
-
-
-@pytest.fixture
-def engine_for() -> Iterator[EngineFor]:
-    """Engines onto the databases the commands wrote, disposed after the test."""
-    made: list[Engine] = []
-
-    def of(url: str) -> Engine:
-        made.append(create_engine(normalise_url(url)))
-        return made[-1]
-
-    yield of
-    for engine in made:
-        engine.dispose()
 
 
 def counts(engine: Engine) -> dict[str, int]:
@@ -263,26 +225,6 @@ def seeded(seeded_template: Seeded, tmp_path: Path) -> str:
     path = tmp_path / "demo.db"
     shutil.copy(seeded_template.path, path)
     return sqlite_url(path)
-
-
-# ---- migrate ------------------------------------------------------------------------------------------
-
-
-def test_migrate_creates_the_schema_and_is_repeatable(tmp_path: Path, engine_for: EngineFor) -> None:
-    url = sqlite_url(tmp_path / "sub" / "fresh.db")
-    output = ok(paimai("migrate", url=url))
-    assert "migrated" in output and "fresh.db" in output
-    ok(paimai("migrate", url=url))
-    tables = set(inspect(engine_for(url)).get_table_names())
-    assert {"users", "lots", "bids", "deposits", "journal_entries", "postings", "alembic_version"} <= tables
-
-
-def test_a_bad_configuration_is_reported_not_raised(tmp_path: Path) -> None:
-    env: dict[str, str | None] = dict.fromkeys(ENV_KEYS)
-    env.update({"PAIMAI_DATABASE_URL": sqlite_url(tmp_path / "x.db"), "PAIMAI_ENV": "production"})
-    result = CliRunner().invoke(app, ["migrate"], env=env)
-    assert result.exit_code == 2
-    assert "PAIMAI_SECRET_KEY" in result.output
 
 
 # ---- demo on SQLite -----------------------------------------------------------------------------------
@@ -461,102 +403,6 @@ def test_demo_on_postgresql(cli_postgres_url: str, engine_for: EngineFor) -> Non
         users = conn.scalar(select(func.max(User.id)))
     result = ok(paimai("user", "create", "--username", "latecomer", "--password", "long-enough", url=cli_postgres_url))
     assert f"created user {int(users or 0) + 1} latecomer" in result
-
-
-# ---- user create ----------------------------------------------------------------------------------------
-
-
-def test_user_create_with_roles(tmp_path: Path, engine_for: EngineFor) -> None:
-    url = sqlite_url(tmp_path / "users.db")
-    assert "roles=bidder\n" in ok(paimai("user", "create", "--username", "ann", "--password", "password-1", url=url))
-    staff = ok(paimai("user", "create", "--username", "ops", "--password", "password-2", "--staff", url=url))
-    assert "roles=bidder,staff" in staff
-    seller = ok(paimai("user", "create", "--username", "shop", "--password", "password-3", "--seller", url=url))
-    assert "roles=bidder,seller" in seller
-    court = ok(paimai("user", "create", "--username", "court", "--password", "password-4", "--court", url=url))
-    assert "roles=bidder,seller" in court
-    with Session(engine_for(url)) as session:
-        users = {user.username: user for user in session.scalars(select(User))}
-        assert users["ops"].is_staff and users["ops"].seller_status == "none"
-        assert (users["shop"].seller_status, users["shop"].seller_kind) == ("approved", "individual")
-        assert (users["court"].seller_status, users["court"].seller_kind) == ("approved", "court")
-        assert ledger_service.wallet(session, users["ann"].id) == {"available": 0, "frozen": 0}
-        user, _token = accounts.login(UnitOfWork(session, datetime.now(UTC)), "ann", "password-1", ttl_hours=1)
-        assert user.username == "ann"
-
-
-def test_user_create_refuses_a_duplicate_username(tmp_path: Path, engine_for: EngineFor) -> None:
-    url = sqlite_url(tmp_path / "dup.db")
-    ok(paimai("user", "create", "--username", "ann", "--password", "password-1", url=url))
-    result = paimai("user", "create", "--username", "ann", "--password", "password-2", "--staff", url=url)
-    assert result.exit_code == 1
-    assert "USERNAME_TAKEN" in result.output and "'ann'" in result.output and "已被占用" in result.output
-    assert "Traceback" not in result.output
-    with engine_for(url).connect() as conn:
-        assert conn.scalar(select(func.count()).select_from(User)) == 1
-        assert conn.scalar(select(User.is_staff)) is False
-
-
-def test_user_create_refuses_a_short_password(tmp_path: Path) -> None:
-    result = paimai("user", "create", "--username", "ann", "--password", "short", url=sqlite_url(tmp_path / "s.db"))
-    assert result.exit_code == 2
-    assert "8 characters" in result.output
-
-
-# ---- clock ------------------------------------------------------------------------------------------------
-
-
-def test_clock_advance_moves_the_simulated_clock(tmp_path: Path) -> None:
-    url = sqlite_url(tmp_path / "clock.db")
-    first = ok(paimai("clock", "advance", "3600", url=url, clock="simulated"))
-    assert "0 lot(s) started or closed" in first
-    shown = ok(paimai("clock", "show", url=url, clock="simulated"))
-    assert "(simulated, +3600 s)" in shown
-    moved = datetime.fromisoformat(shown.split()[0])
-    assert moved - datetime.now().astimezone() > timedelta(minutes=59)
-    ok(paimai("clock", "advance", "60", url=url, clock="simulated"))
-    assert "+3660 s" in ok(paimai("clock", "show", url=url, clock="simulated"))
-
-
-def test_clock_advance_is_refused_on_the_system_clock(tmp_path: Path) -> None:
-    path = tmp_path / "system.db"
-    result = paimai("clock", "advance", "60", url=sqlite_url(path))
-    assert result.exit_code == 1
-    assert "CLOCK_NOT_SIMULATED" in result.output and "PAIMAI_CLOCK=simulated" in result.output
-    assert not path.exists(), "the refusal touched the database"
-    assert "(system)" in ok(paimai("clock", "show", url=sqlite_url(path)))
-
-
-def test_clock_advance_refuses_zero_or_negative_seconds(tmp_path: Path) -> None:
-    result = paimai("clock", "advance", "0", url=sqlite_url(tmp_path / "z.db"), clock="simulated")
-    assert result.exit_code == 2
-
-
-def test_the_simulated_clock_is_refused_in_production(tmp_path: Path) -> None:
-    env: dict[str, str | None] = dict.fromkeys(ENV_KEYS)
-    env.update(
-        {
-            "PAIMAI_DATABASE_URL": sqlite_url(tmp_path / "p.db"),
-            "PAIMAI_CLOCK": "simulated",
-            "PAIMAI_ENV": "production",
-            "PAIMAI_SECRET_KEY": "s" * 40,
-        }
-    )
-    result = CliRunner().invoke(app, ["clock", "advance", "60"], env=env)
-    assert result.exit_code == 2
-    assert "refused when PAIMAI_ENV=production" in result.output
-
-
-def test_upgrade_is_what_migrate_runs(tmp_path: Path, engine_for: EngineFor) -> None:
-    """`paimai migrate` and the library's upgrade() leave the same schema head."""
-    a, b = tmp_path / "a.db", tmp_path / "b.db"
-    ok(paimai("migrate", url=sqlite_url(a)))
-    upgrade(sqlite_url(b))
-    heads = []
-    for path in (a, b):
-        with engine_for(sqlite_url(path)).connect() as conn:
-            heads.append(conn.scalar(text("SELECT version_num FROM alembic_version")))
-    assert heads[0] == heads[1] and heads[0]
 
 
 # ---- ledger check ------------------------------------------------------------------------------------------
