@@ -145,9 +145,6 @@ class ViewerView:
     panels: frozenset[Panel]
     sees_private: bool  # the seller and staff also see the hidden reserve and the review note
 
-    def shows(self, panel: Panel | str) -> bool:
-        return (panel if isinstance(panel, Panel) else Panel(panel)) in self.panels
-
 
 def _role(state: LotState, reader: Reader | None) -> ViewerRole:
     if reader is None:
