@@ -238,3 +238,18 @@ def test_my_bid_status() -> None:
     assert my_bid_status(RowStatus.ACTIVE, g(2), mine_leads=False, current_price=g(2)) is RecordStatus.OUTBID
     assert my_bid_status(RowStatus.WITHDRAWN, g(2), mine_leads=True, current_price=g(2)) is RecordStatus.WITHDRAWN
     assert my_bid_status(RowStatus.VOID, g(2), mine_leads=True, current_price=g(2)) is RecordStatus.VOID
+
+
+def test_only_the_leaders_row_at_the_price_leads_whatever_follows_it() -> None:
+    record = [
+        RecordRow(2, 1, BidKind.BID, g(2), RowStatus.ACTIVE),
+        RecordRow(3, 2, BidKind.BID, g(2), RowStatus.ACTIVE),  # another bidder's row, later, at the same amount
+    ]
+    statuses = record_statuses(record, leader_id=1, current_price=g(2), status=LotStatus.LIVE)
+    assert statuses == {2: RecordStatus.LEADING, 3: RecordStatus.OUTBID}
+
+
+def test_a_leader_without_a_row_at_the_price_leaves_every_row_outbid() -> None:
+    record = [RecordRow(2, 1, BidKind.BID, g(1), RowStatus.ACTIVE)]
+    assert record_statuses(record, leader_id=1, current_price=g(3), status=LotStatus.LIVE) == {2: RecordStatus.OUTBID}
+    assert record_statuses([], leader_id=1, current_price=g(3), status=LotStatus.LIVE) == {}

@@ -9,7 +9,7 @@ import pytest
 from order_builders import BUYER, SELLER, STAFF, T0, order_in
 
 from paimai.domain import orders as od
-from paimai.domain.errors import DomainError
+from paimai.domain.errors import DomainError, ErrorCode
 from paimai.domain.order_views import DeadlineKind, order_view, running_deadline, second_chance_available
 from paimai.domain.orders import CloseReason, OrderAction, OrderStatus, RefundReason, Role
 from paimai.domain.rules import LotKind
@@ -75,8 +75,18 @@ def test_reasons_are_offered_only_with_their_step() -> None:
     assert late.close_reasons == () and OrderAction.PAY not in late.allowed_actions
 
 
+def test_a_reminder_before_its_moment_is_refused() -> None:
+    order = order_in(S.AWAITING_PAYMENT)
+    with pytest.raises(DomainError) as info:
+        od.remind(order, T0)
+    assert (info.value.code, info.value.details) == (ErrorCode.ORDER_NOT_DUE, {"action": "remind"})
+    assert order.remind_at is not None
+    assert od.remind(order, order.remind_at).reminded_at == order.remind_at
+
+
 def test_a_buyers_record_is_shown_to_the_seller_and_staff_only() -> None:
     order = order_in(S.AWAITING_PAYMENT)
+    assert [order_view(order, role, NOW).role for role in Role] == list(Role)
     assert not order_view(order, Role.BUYER, NOW).shows_buyer_record
     assert order_view(order, Role.SELLER, NOW).shows_buyer_record
     assert order_view(order, Role.STAFF, NOW).shows_buyer_record
