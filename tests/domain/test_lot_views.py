@@ -88,8 +88,12 @@ def test_open_is_judged_by_the_effective_end_not_by_the_status_alone() -> None:
     before, at_end = lot_view(state(), END - timedelta(seconds=1)), lot_view(state(), END)
     assert before.bidding_open and before.deposits_open
     assert not at_end.bidding_open and not at_end.deposits_open
-    scheduled = lot_view(state(LotStatus.SCHEDULED), NOW)
+    early = T0 - timedelta(minutes=1)  # the default rules start at T0
+    scheduled = lot_view(state(LotStatus.SCHEDULED), early)
     assert scheduled.deposits_open and not scheduled.bidding_open
+    started_by_time = lot_view(state(LotStatus.SCHEDULED), T0)  # the scheduler has not run yet: open all the same
+    assert started_by_time.bidding_open and started_by_time.deposits_open
+    assert not lot_view(state(LotStatus.SCHEDULED), END).deposits_open
 
 
 @pytest.mark.parametrize(
@@ -110,8 +114,11 @@ def test_panels_of_a_live_commercial_lot(who: ViewerFacts | None, expected: set[
 
 
 def test_panels_of_a_scheduled_lot() -> None:
-    assert panels(state(LotStatus.SCHEDULED), facts(deposit=DEPOSIT)) == {"paid", "scheduled"}
-    assert panels(state(LotStatus.SCHEDULED), facts()) == {"deposit"}
+    early = T0 - timedelta(minutes=1)
+    assert panels(state(LotStatus.SCHEDULED), facts(deposit=DEPOSIT), now=early) == {"paid", "scheduled"}
+    assert panels(state(LotStatus.SCHEDULED), facts(), now=early) == {"deposit"}
+    # past its start it takes bids before the scheduler's tick (the bid starts it)
+    assert panels(state(LotStatus.SCHEDULED), facts(deposit=DEPOSIT), now=NOW) == {"paid", "bid", "withdraw"}
 
 
 def test_an_ended_lot_is_closed_for_everyone_and_links_the_order() -> None:
@@ -189,7 +196,7 @@ def test_the_bid_form_shows_only_when_the_rules_would_take_a_bid(
     shown = viewer_view(lot, view, who).panels
     may_bid = (
         role == "bidder"
-        and status is LotStatus.LIVE
+        and (status is LotStatus.LIVE or (status is LotStatus.SCHEDULED and now >= rules.starts_at))
         and now < lot.ends_at
         and deposit is not None
         and deposit >= DEPOSIT

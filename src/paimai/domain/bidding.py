@@ -15,7 +15,7 @@ from enum import Enum
 
 from .errors import DomainError, ErrorCode, InvariantError
 from .events import AuctionExtended, BidPlaced, LotClosed, LotEvent, LotStarted
-from .lots import LotAction, LotStatus, transition
+from .lots import ENDED, LotAction, LotStatus, Phase, phase, transition
 from .money import require_positive
 from .rules import LotKind, LotRules, on_price_grid
 
@@ -168,13 +168,16 @@ class BidDecision:
         return self.new_bids[0]
 
 
-def _refuse_unless_open(status: LotStatus, ends_at: datetime, now: datetime) -> None:
-    if status is not LotStatus.LIVE:
-        if status in (LotStatus.SOLD, LotStatus.UNSOLD, LotStatus.CANCELLED):
-            raise DomainError(ErrorCode.AUCTION_ENDED, status=status.value)
-        raise DomainError(ErrorCode.LOT_NOT_LIVE, status=status.value)
-    if now >= ends_at:
+def refuse_unless_open(status: LotStatus, starts_at: datetime | None, ends_at: datetime, now: datetime) -> None:
+    """Bids (and withdrawals) only while the lot is open by server time (lots.phase)."""
+    current = phase(status, starts_at, ends_at, now)
+    if current is Phase.OPEN:
+        return
+    if status in ENDED:
+        raise DomainError(ErrorCode.AUCTION_ENDED, status=status.value)
+    if current is Phase.ENDED:
         raise DomainError(ErrorCode.AUCTION_ENDED, ends_at=ends_at.isoformat())
+    raise DomainError(ErrorCode.LOT_NOT_LIVE, status=status.value)
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,7 @@ class LotGlance:
     deposit: int
     price: int | None
     leader_id: int | None
+    starts_at: datetime | None = None  # a scheduled lot is open from here on, started or not
 
 
 def refuse_early(glance: LotGlance, request: BidRequest, bidder: BidderStanding, now: datetime) -> None:
@@ -199,7 +203,7 @@ def refuse_early(glance: LotGlance, request: BidRequest, bidder: BidderStanding,
     bid on a hot lot is turned away without queueing for the lot's lock. Acceptance always waits for
     the lock (place_bid checks everything again there).
     """
-    _refuse_unless_open(glance.status, glance.ends_at, now)
+    refuse_unless_open(glance.status, glance.starts_at, glance.ends_at, now)
     if request.bidder_id == glance.seller_id or bidder.is_staff or bidder.is_barred:
         raise DomainError(ErrorCode.BIDDER_NOT_ALLOWED)
     if glance.kind is LotKind.JUDICIAL and not bidder.real_name_verified:
@@ -222,9 +226,11 @@ def place_bid(snap: AuctionSnapshot, request: BidRequest, bidder: BidderStanding
     before = compute_standing(snap.submissions, rules)
     glance = LotGlance(
         snap.status, snap.ends_at, snap.seller_id, rules.kind, rules.start_price, rules.increment, rules.deposit,
-        before.price, before.leader_id,
+        before.price, before.leader_id, rules.starts_at,
     )  # fmt: skip
     refuse_early(glance, request, bidder, now)
+    if snap.status is not LotStatus.LIVE:  # open by time but not started yet: the service starts it first
+        raise DomainError(ErrorCode.LOT_NOT_LIVE, status=snap.status.value)
     if request.bidder_id not in snap.aliases:
         raise DomainError(ErrorCode.DEPOSIT_REQUIRED, deposit=rules.deposit)
     if before.leader_id == request.bidder_id:

@@ -14,7 +14,7 @@ from enum import Enum
 
 from .bidding import BidKind, next_valid_after
 from .deposits import paid_in_full
-from .lots import LotStatus
+from .lots import LotStatus, Phase, phase
 from .rules import LotKind, LotRules
 from .withdrawal import RowStatus, withdrawal_offered
 
@@ -78,7 +78,7 @@ def lot_view(state: LotState, now: datetime) -> LotView:
     rules = state.rules
     next_valid = next_valid_after(state.current_price, rules.start_price, rules.increment)
     reserve = rules.reserve_price
-    before_end = now < state.ends_at
+    current = phase(state.status, rules.starts_at, state.ends_at, now)
     if state.status is LotStatus.SOLD and state.final_price is not None:
         kind, price = PriceKind.FINAL, state.final_price
     elif state.current_price is not None:
@@ -92,8 +92,8 @@ def lot_view(state: LotState, now: datetime) -> LotView:
         reserve_met=None if reserve is None else (state.current_price is not None and state.current_price >= reserve),
         price_kind=kind,
         display_price=price,
-        deposits_open=state.status in (LotStatus.SCHEDULED, LotStatus.LIVE) and before_end,
-        bidding_open=state.status is LotStatus.LIVE and before_end,
+        deposits_open=current in (Phase.BEFORE_START, Phase.OPEN),
+        bidding_open=current is Phase.OPEN,
         ended=state.status in ENDED_STATUSES,
         withdrawal_offered=withdrawal_offered(rules),
     )

@@ -44,6 +44,30 @@ TRANSITIONS: dict[tuple[LotStatus, LotAction], LotStatus] = {
 ENDED = frozenset({LotStatus.SOLD, LotStatus.UNSOLD, LotStatus.CANCELLED})
 
 
+class Phase(Enum):
+    """Where a lot is by server time, whatever the scheduler has done yet (RULES §4 server time rules)."""
+
+    UNPUBLISHED = "unpublished"  # a draft, in review or rejected
+    BEFORE_START = "before_start"  # published, its start still ahead: deposits only
+    OPEN = "open"  # between its start and its effective end: bids
+    ENDED = "ended"  # past its effective end, closed or not yet
+
+
+def phase(status: LotStatus, starts_at: datetime | None, ends_at: datetime, now: datetime) -> Phase:
+    """A scheduled lot whose start has passed is open, a live one past its effective end has ended, in the
+    second before the scheduler's tick as after it. Every action on a lot judges "open" and "ended" here.
+    (`starts_at` None: the start is not known to the caller, so only a live lot is open.)"""
+    if status in ENDED:
+        return Phase.ENDED
+    if status not in (LotStatus.SCHEDULED, LotStatus.LIVE):
+        return Phase.UNPUBLISHED
+    if now >= ends_at:
+        return Phase.ENDED
+    if status is LotStatus.LIVE or (starts_at is not None and now >= starts_at):
+        return Phase.OPEN
+    return Phase.BEFORE_START
+
+
 def next_step_at(status: LotStatus, starts_at: datetime, ends_at: datetime) -> datetime | None:
     """The one rule of when the system next moves a lot (stored as the row's due_at): a scheduled lot
     starts at starts_at, a live one closes at its effective end — at it, not after it."""

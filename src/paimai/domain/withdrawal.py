@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 
-from .bidding import AuctionSnapshot, BidKind, NewBid, Standing, compute_standing
+from .bidding import AuctionSnapshot, BidKind, NewBid, Standing, compute_standing, refuse_unless_open
 from .calendar import beijing_day
 from .errors import DomainError, ErrorCode, InvariantError
 from .events import BidPlaced, BidWithdrawn, LotEvent
@@ -131,12 +131,9 @@ def withdrawal_offered(rules: LotRules) -> bool:
 def _refuse_unless_withdrawable(snap: AuctionSnapshot, now: datetime) -> None:
     if not withdrawal_offered(snap.rules):
         raise DomainError(ErrorCode.WITHDRAWAL_NOT_ALLOWED, kind=snap.rules.kind.value)
-    if snap.status is not LotStatus.LIVE:
-        if snap.status in (LotStatus.SOLD, LotStatus.UNSOLD, LotStatus.CANCELLED):
-            raise DomainError(ErrorCode.AUCTION_ENDED, status=snap.status.value)
+    refuse_unless_open(snap.status, snap.rules.starts_at, snap.ends_at, now)
+    if snap.status is not LotStatus.LIVE:  # not started yet: no bid can have been placed
         raise DomainError(ErrorCode.LOT_NOT_LIVE, status=snap.status.value)
-    if now >= snap.ends_at:
-        raise DomainError(ErrorCode.AUCTION_ENDED, ends_at=snap.ends_at.isoformat())
 
 
 def _rows_to_withdraw(rows: Sequence[BidRow], request: WithdrawalRequest) -> tuple[BidRow, ...]:

@@ -18,8 +18,9 @@ from ..domain.rules import LotKind
 from ..persistence.models import Bid, Lot, User
 from . import locks
 from .deposits import frozen_deposit
-from .lots import get_lot, load_snapshot, save_due
+from .lots import get_lot, load_snapshot, save_due, start_if_open
 from .uow import UnitOfWork
+from .visibility import readable_lot, reader_of
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,11 @@ def _apply(uow: UnitOfWork, lot: Lot, decision: bidding.BidDecision) -> Bid:
 
 def _refuse_early(session: Session, user: User, lot_id: int, request: BidRequest, now: datetime) -> None:
     """Turn away, before taking the lot's lock, a bid the committed lot row already shows cannot succeed."""
+    readable_lot(session, lot_id, reader_of(user))  # a lot this bidder may not see is not found, not "not live"
     row = session.execute(
         select(
             Lot.status, Lot.ends_at, Lot.seller_id, Lot.kind, Lot.start_price, Lot.increment, Lot.deposit,
-            Lot.current_price, Lot.leader_id,
+            Lot.current_price, Lot.leader_id, Lot.starts_at,
         ).where(Lot.id == lot_id)
     ).one_or_none()  # fmt: skip
     if row is None:
@@ -94,6 +96,7 @@ def _refuse_early(session: Session, user: User, lot_id: int, request: BidRequest
         deposit=row.deposit,
         price=row.current_price,
         leader_id=row.leader_id,
+        starts_at=row.starts_at,
     )
     bidder = BidderStanding(
         has_deposit=paid_in_full(None if deposit is None else deposit.amount, row.deposit),
@@ -107,6 +110,7 @@ def _refuse_early(session: Session, user: User, lot_id: int, request: BidRequest
 def place_bid(uow: UnitOfWork, user: User, lot_id: int, amount: int, max_amount: int | None) -> PlacedBid:
     _refuse_early(uow.session, user, lot_id, BidRequest(user.id, amount, max_amount), uow.now)
     lot = get_lot(uow.session, lot_id, lock=True)
+    start_if_open(uow, lot)
     snapshot = load_snapshot(uow.session, lot)
     decision = bidding.place_bid(
         snapshot, BidRequest(user.id, amount, max_amount), _bidder_standing(uow.session, lot, user), uow.now
@@ -123,6 +127,7 @@ def place_bids(
 ) -> list[PlacedBid | DomainError]:
     """Many bids of one lot under one lock and one transaction (the hot-lot path)."""
     lot = get_lot(uow.session, lot_id, lock=True)
+    start_if_open(uow, lot)
     snapshot: AuctionSnapshot = load_snapshot(uow.session, lot)
     results: list[PlacedBid | DomainError] = []
     for user, amount, max_amount in requests:

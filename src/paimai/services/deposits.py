@@ -13,7 +13,7 @@ from ..domain.rules import LotKind
 from ..persistence.models import Deposit, Lot, User
 from . import locks
 from .ledger import post
-from .lots import ensure_alias, get_lot
+from .lots import ensure_alias, lot_for
 from .uow import UnitOfWork
 
 
@@ -30,7 +30,7 @@ def frozen_deposit(session: Session, lot_id: int, user_id: int) -> Deposit | Non
 @locks.step
 def pay_deposit(uow: UnitOfWork, user: User, lot_id: int) -> tuple[Deposit, bool]:
     """Freeze the lot's deposit; paying again for the same lot is a no-op. Returns (deposit, created)."""
-    lot = get_lot(uow.session, lot_id, lock=True)
+    lot = lot_for(uow.session, lot_id, user)
     locks.accounts(uow.session, wallet_of(user.id))
     existing = frozen_deposit(uow.session, lot.id, user.id)
     if existing is not None and rules.paid_in_full(existing.amount, lot.deposit):

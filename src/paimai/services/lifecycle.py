@@ -10,7 +10,7 @@ from ..domain.lots import LotStatus, next_step_at
 from ..persistence.models import Lot, User
 from . import locks
 from .deposits import settle_at_close
-from .lots import get_lot, load_snapshot, save_due
+from .lots import get_lot, load_snapshot, lot_for, save_due, start_if_open
 from .orders import open_order
 from .uow import UnitOfWork
 
@@ -23,20 +23,19 @@ def advance_lot(uow: UnitOfWork, lot_id: int) -> bool:
     changed = False
     while (due := next_step_at(LotStatus(lot.status), lot.starts_at, lot.ends_at)) is not None and due <= uow.now:
         if lot.status == LotStatus.SCHEDULED.value:
-            decision = bidding.start_auction(load_snapshot(uow.session, lot), uow.now)
-            lot.status, lot.seq = decision.status.value, decision.seq
-            uow.record(lot, decision.events)
-        else:
-            try:
-                decision = bidding.close_auction(load_snapshot(uow.session, lot), uow.now)
-            except DomainError:
-                break
-            lot.status, lot.seq = decision.status.value, decision.seq
-            lot.winner_id, lot.final_price, lot.closed_at = decision.winner_id, decision.final_price, uow.now
-            settle_at_close(uow, lot, decision.winner_id)
-            if decision.winner_id is not None:
-                open_order(uow, lot)  # the winner's order, with its payment deadline (RULES §6)
-            uow.record(lot, decision.events)
+            start_if_open(uow, lot)  # as of its start, as a bid arriving first would have done it
+            changed = True
+            continue
+        try:
+            decision = bidding.close_auction(load_snapshot(uow.session, lot), uow.now)
+        except DomainError:
+            break
+        lot.status, lot.seq = decision.status.value, decision.seq
+        lot.winner_id, lot.final_price, lot.closed_at = decision.winner_id, decision.final_price, uow.now
+        settle_at_close(uow, lot, decision.winner_id)
+        if decision.winner_id is not None:
+            open_order(uow, lot)  # the winner's order, with its payment deadline (RULES §6)
+        uow.record(lot, decision.events)
         changed = True
         save_due(lot)
     return changed
@@ -44,8 +43,9 @@ def advance_lot(uow: UnitOfWork, lot_id: int) -> bool:
 
 @locks.step
 def cancel_lot(uow: UnitOfWork, actor: User, lot_id: int, reason: str) -> Lot:
-    """The seller or staff stop a scheduled or live lot; every frozen deposit is released in full."""
-    lot = get_lot(uow.session, lot_id, lock=True)
+    """The seller or staff stop a scheduled or live lot; every frozen deposit is released in full. Judged by
+    server time: a lot past its effective end is refused (AUCTION_ENDED) even before the scheduler closes it."""
+    lot = lot_for(uow.session, lot_id, actor)
     decision = cancel_auction(
         load_snapshot(uow.session, lot), actor_id=actor.id, actor_is_staff=actor.is_staff, reason=reason, now=uow.now
     )

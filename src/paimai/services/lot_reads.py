@@ -12,14 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..domain.bidding import BidKind
 from ..domain.deposits import DepositStatus
-from ..domain.errors import DomainError, ErrorCode
 from ..domain.lot_views import (
-    PUBLIC_STATUSES,
     LotState,
     LotView,
     Reader,
@@ -36,30 +34,9 @@ from ..domain.lots import LotStatus
 from ..domain.withdrawal import RowStatus
 from ..persistence.models import Bid, BidderAlias, Deposit, Lot, Order, User, Watch
 from .lots import rules_of
-
-PUBLIC_VALUES = sorted(status.value for status in PUBLIC_STATUSES)
-
-
-def reader_of(user: User | None) -> Reader | None:
-    return None if user is None else Reader(user.id, user.is_staff)
-
-
-def readable_lots(reader: Reader | None) -> Select[Lot]:
-    """Lots this reader may see: the public sees published ones; a seller also their own; staff all."""
-    query = select(Lot)
-    if reader is None:
-        return query.where(Lot.status.in_(PUBLIC_VALUES))
-    if reader.is_staff:
-        return query
-    return query.where(or_(Lot.status.in_(PUBLIC_VALUES), Lot.seller_id == reader.user_id))
-
-
-def readable_lot(session: Session, lot_id: int, reader: Reader | None) -> Lot:
-    """The lot, or LOT_NOT_FOUND — the same answer for an unknown id and for one this reader may not see."""
-    lot = session.scalar(readable_lots(reader).where(Lot.id == lot_id))
-    if lot is None:
-        raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
-    return lot
+from .visibility import PUBLIC_VALUES, readable_lots
+from .visibility import readable_lot as readable_lot
+from .visibility import reader_of as reader_of
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain.bidding import AuctionSnapshot, BidKind, Submission
+from ..domain.bidding import AuctionSnapshot, BidKind, Submission, start_auction
 from ..domain.errors import DomainError, ErrorCode, InvariantError
 from ..domain.lots import LotAction, LotStatus, next_step_at, transition
 from ..domain.rules import Category, LotKind, LotRules
@@ -16,6 +16,7 @@ from ..persistence.models import Bid, BidderAlias, Lot, User
 from . import locks
 from .accounts import require_staff
 from .uow import UnitOfWork
+from .visibility import readable_lot, reader_of
 
 ALIAS_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -97,6 +98,25 @@ def get_lot(session: Session, lot_id: int, *, lock: bool = False) -> Lot:
     if lot is None:
         raise DomainError(ErrorCode.LOT_NOT_FOUND, lot_id=lot_id)
     return lot
+
+
+def lot_for(session: Session, lot_id: int, actor: User, *, lock: bool = True) -> Lot:
+    """The lot an actor acts on (a deposit, a bid, a withdrawal, a cancel), locked for the step: LOT_NOT_FOUND
+    when the actor may not read it, so a lot in review answers every stranger exactly as an unknown id."""
+    readable_lot(session, lot_id, reader_of(actor))
+    return get_lot(session, lot_id, lock=lock)
+
+
+def start_if_open(uow: UnitOfWork, lot: Lot) -> None:
+    """A scheduled lot whose start has passed is open by server time (domain.lots.phase): start it, as of
+    its start, before acting on it — a bid in the second before the scheduler's tick is taken, not refused.
+    Call with the lot row locked."""
+    if lot.status != LotStatus.SCHEDULED.value or lot.starts_at > uow.now:
+        return
+    decision = start_auction(load_snapshot(uow.session, lot), lot.starts_at)
+    lot.status, lot.seq = decision.status.value, decision.seq
+    uow.record(lot, decision.events)
+    save_due(lot)
 
 
 @locks.step

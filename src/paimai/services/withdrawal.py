@@ -8,7 +8,7 @@ and the release may touch, all declared at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -19,6 +19,7 @@ from ..domain import withdrawal as rules
 from ..domain.bidding import BidKind
 from ..domain.deposits import DepositStatus
 from ..domain.errors import DomainError, ErrorCode, InvariantError
+from ..domain.lots import LotStatus, Phase, phase
 from ..domain.withdrawal import (
     BidRow,
     RowStatus,
@@ -33,7 +34,7 @@ from . import locks
 from .bidding import bid_row
 from .deposits import frozen_deposit, release
 from .ledger import post
-from .lots import get_lot, load_snapshot
+from .lots import load_snapshot, lot_for, start_if_open
 from .uow import UnitOfWork
 
 
@@ -84,8 +85,10 @@ class Preview:
 
 def preview(session: Session, user: User, lot_id: int, now: datetime, limit: int) -> tuple[Lot, list[Preview]]:
     """Both withdrawals as they would happen now, each with the plan or the reason it is refused."""
-    lot = get_lot(session, lot_id)
+    lot = lot_for(session, lot_id, user, lock=False)
     snapshot = load_snapshot(session, lot)
+    if phase(snapshot.status, snapshot.rules.starts_at, snapshot.ends_at, now) is Phase.OPEN:
+        snapshot = replace(snapshot, status=LotStatus.LIVE)  # as the withdrawal itself will find it, started
     rows = bid_rows(session, lot.id)
     facts = _facts(session, lot, user.id, now, limit)
     previews: list[Preview] = []
@@ -114,7 +117,8 @@ def withdraw(
     if not confirm:
         raise DomainError(ErrorCode.WITHDRAWAL_CONFIRMATION_REQUIRED)
     session = uow.session
-    lot = get_lot(session, lot_id, lock=True)
+    lot = lot_for(session, lot_id, user)
+    start_if_open(uow, lot)  # open by server time though the scheduler has not started it yet
     wallets = [ledger.frozen(user.id), ledger.available(user.id), ledger.available(lot.seller_id)]
     locks.users_and_accounts(session, [user.id], wallets)  # one withdrawal of this bidder at a time
     snapshot = load_snapshot(session, lot)
