@@ -8,6 +8,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from .domain.simulated_time import advanced_offset, seconds_left
 from .persistence.models import ClockState
 
 
@@ -38,12 +39,16 @@ class SimulatedClock:
             return int(value or 0)
 
     def now(self) -> datetime:
-        return datetime.now(UTC) + timedelta(seconds=self.offset())
+        real = datetime.now(UTC)
+        # an offset stored before the clock had its limit may reach past it: stop at the limit, never overflow
+        offset = min(self.offset(), seconds_left(real, 0))
+        return real + timedelta(seconds=offset)
 
     def advance(self, session: Session, seconds: int) -> None:
-        """Move forward inside the caller's transaction."""
+        """Move forward inside the caller's transaction; refused (CLOCK_OUT_OF_RANGE) past the clock's limit."""
         state = session.get(ClockState, 1, with_for_update=True)
+        offset = advanced_offset(datetime.now(UTC), state.offset_seconds if state else 0, seconds)
         if state is None:
-            session.add(ClockState(id=1, offset_seconds=seconds))
+            session.add(ClockState(id=1, offset_seconds=offset))
         else:
-            state.offset_seconds += seconds
+            state.offset_seconds = offset

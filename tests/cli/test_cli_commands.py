@@ -134,3 +134,14 @@ def test_upgrade_is_what_migrate_runs(tmp_path: Path, engine_for: EngineFor) -> 
         with engine_for(sqlite_url(path)).connect() as conn:
             heads.append(conn.scalar(text("SELECT version_num FROM alembic_version")))
     assert heads[0] == heads[1] and heads[0]
+
+
+def test_clock_advance_past_the_limit_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    """Issue 8, defect 7: a huge advance used to overflow the date and break the platform for good."""
+    url = sqlite_url(tmp_path / "limit.db")
+    ok(paimai("clock", "advance", "60", url=url, clock="simulated"))
+    for huge in (str(10**30), str(2**63), str(8000 * 365 * 24 * 3600)):
+        result = paimai("clock", "advance", huge, url=url, clock="simulated")
+        assert result.exit_code == 1, result.output
+        assert "CLOCK_OUT_OF_RANGE" in result.output and "模拟时钟" in result.output
+    assert "+60 s" in ok(paimai("clock", "show", url=url, clock="simulated"))

@@ -143,6 +143,7 @@ def user_create(
 def clock_advance(seconds: Annotated[int, typer.Argument(min=1, help="seconds to move forward")]) -> None:
     """Move the simulated clock forward and run all work that became due (start and close lots)."""
     from ...bootstrap import Container
+    from ...domain.errors import DomainError
     from ...persistence.migrate import upgrade
 
     settings = _settings()
@@ -162,6 +163,9 @@ def clock_advance(seconds: Annotated[int, typer.Argument(min=1, help="seconds to
             f"now {container.now().isoformat()}; {changed} lot(s) started or closed; "
             f"{orders_changed} order step(s) taken"
         )
+    except DomainError as error:  # CLOCK_OUT_OF_RANGE: the clock stays where it was
+        typer.secho(f"{error.code.name}: {' / '.join(i18n.error_messages(error))}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
     finally:
         container.dispose()
 

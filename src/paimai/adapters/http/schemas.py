@@ -9,10 +9,12 @@ from fastapi import Path, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from ...domain.money import MAX_AMOUNT_FEN
+from ...domain.simulated_time import EARLIEST_MOMENT, LATEST_MOMENT
 
 Fen = Field(gt=0, le=MAX_AMOUNT_FEN, strict=True)
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # lot times outside these years are typing mistakes, and near
-LATEST = datetime(9000, 1, 1, tzinfo=UTC)  # year 9999 converting to UTC or adding a deadline overflows
+# lot times outside these years are typing mistakes, and near year 9999 converting to UTC or adding a deadline
+# overflows; the simulated clock stops at the same moment (domain/simulated_time.py)
+EARLIEST, LATEST = EARLIEST_MOMENT, LATEST_MOMENT
 
 MAX_ID = 2**63 - 1  # ids are BIGINT: a larger one cannot name a row, and PostgreSQL refuses to compare it
 NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL (0x00)

@@ -49,6 +49,7 @@ DETAILED_ERRORS = (
     ErrorCode.LOT_TRANSITION_NOT_ALLOWED,
     ErrorCode.ORDER_TRANSITION_NOT_ALLOWED,
     ErrorCode.LOT_INVALID,
+    ErrorCode.CLOCK_OUT_OF_RANGE,
 )
 
 ERRORS = Family("error.", tuple(code.name for code in ErrorCode))

@@ -31,7 +31,9 @@ MONEY: Final = frozenset(
         "max",
     }
 )
-TIMES: Final = frozenset({"resets_at", "starts_at", "ends_at", "pay_deadline", "ship_deadline", "expires_at", "now"})
+TIMES: Final = frozenset(
+    {"resets_at", "starts_at", "ends_at", "pay_deadline", "ship_deadline", "expires_at", "now", "latest"}
+)
 LISTS: Final = frozenset({"problems"})  # problem codes with their own parameters, each worded and joined
 PLAIN: Final = frozenset(
     {
