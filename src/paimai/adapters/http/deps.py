@@ -18,7 +18,7 @@ from ...services import accounts, idempotency
 from ...services.types import User
 from ...services.uow import UnitOfWork, canonical_json
 from ..i18n import N_
-from .errors import RequestRefused
+from .errors import RequestRefused, domain_error_parts
 
 SESSION_COOKIE = "paimai_session"
 CSRF_COOKIE = "paimai_csrf"
@@ -86,7 +86,8 @@ def run_idempotent(
     body: dict[str, Any],
     operation: Callable[[UnitOfWork], tuple[int, dict[str, Any]]],
 ) -> JSONResponse:
-    """Run a money-moving operation once per Idempotency-Key; a repeat returns the first response."""
+    """Run a money-moving operation once per Idempotency-Key; a repeat returns the first answer, a refusal
+    included (services/idempotency.py)."""
     key = request.headers.get("Idempotency-Key")
     if not key:
         with container.transaction() as uow:
@@ -97,10 +98,26 @@ def run_idempotent(
     fingerprint = hashlib.sha256(
         f"{request.method} {request.url.path} {canonical_json(jsonable_encoder(body))}".encode()
     ).hexdigest()
+    refusals: list[DomainError] = []
+
+    def watched(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
+        try:
+            return operation(uow)
+        except DomainError as error:
+            refusals.append(error)  # the operation's own refusal, not the key's (IDEMPOTENCY_KEY_REUSED)
+            raise
+
     for attempt in range(2):
         try:
-            with container.transaction() as uow:
-                outcome = idempotency.run_once(uow, user.id, key, fingerprint, operation, jsonable_encoder)
+            try:
+                with container.transaction() as uow:
+                    outcome = idempotency.run_once(uow, user.id, key, fingerprint, watched, jsonable_encoder)
+            except DomainError as error:
+                if not refusals or refusals[-1] is not error:
+                    raise
+                status, answer = domain_error_parts(error)
+                with container.transaction() as uow:  # the refused transaction rolled back: store it anew
+                    outcome = idempotency.store_answer(uow, user.id, key, fingerprint, status, answer)
         except IntegrityError:
             if attempt:  # a concurrent request with the same key won; the next pass replays it
                 raise

@@ -43,10 +43,16 @@ def error_body(code: str, message: str, message_zh: str, **details: Any) -> dict
     return {"error": {"code": code, "message": message, "message_zh": message_zh, **details}}
 
 
-def domain_error_response(error: DomainError) -> JSONResponse:
+def domain_error_parts(error: DomainError) -> tuple[int, dict[str, Any]]:
+    """The status and JSON body of a refusal."""
     message, message_zh = i18n.error_messages(error, error.key if isinstance(error, RequestRefused) else None)
     body = error_body(error.code.name, message, message_zh, **jsonable_encoder(error.details))
-    return JSONResponse(body, status_code=STATUS_OF_KIND[error.code.kind])
+    return STATUS_OF_KIND[error.code.kind], body
+
+
+def domain_error_response(error: DomainError) -> JSONResponse:
+    status, body = domain_error_parts(error)
+    return JSONResponse(body, status_code=status)
 
 
 def install(app: FastAPI) -> None:
