@@ -215,8 +215,11 @@ def browse(
     if filters.seller_id is not None:
         query = query.where(Lot.seller_id == filters.seller_id)
     if filters.text:
-        pattern = f"%{filters.text.strip()}%"
-        query = query.where(or_(Lot.title.ilike(pattern), Lot.description.ilike(pattern)))
+        # the text is searched for as it is: %, _ and the escape character are escaped, not wildcards
+        text = filters.text.strip()
+        query = query.where(
+            or_(Lot.title.icontains(text, autoescape=True), Lot.description.icontains(text, autoescape=True))
+        )
     if cursor is not None:
         query = query.where(Lot.id < cursor)
     return list(session.scalars(query))
