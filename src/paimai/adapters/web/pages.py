@@ -18,7 +18,8 @@ from ...domain.rules import Category, LotKind
 from ...services import withdrawal as withdrawal_service
 from ..http import api, watchlist_api, withdrawal_api
 from . import order_pages
-from .rendering import PAGE_SIZE, PUBLIC_STATUSES, Page, safe_next
+from .redirects import safe_next
+from .rendering import PAGE_SIZE, PUBLIC_STATUSES, Page
 
 router = APIRouter(include_in_schema=False)
 

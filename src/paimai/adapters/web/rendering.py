@@ -25,6 +25,7 @@ from ...services.types import User
 from .. import i18n as words
 from ..http.deps import SESSION_COOKIE
 from . import formatting, i18n
+from .redirects import safe_next
 
 HERE = Path(__file__).parent
 TEMPLATES_DIR = HERE / "templates"
@@ -84,13 +85,6 @@ def json_block(data: object) -> Markup:
 def _container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
-
-
-def safe_next(value: str | None, default: str = "/") -> str:
-    """Only a local path: never //host or a scheme, so a login link cannot send anyone elsewhere."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return default
-    return value
 
 
 def _image(url: str | None) -> str | None:

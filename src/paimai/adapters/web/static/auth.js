@@ -4,10 +4,38 @@
   'use strict';
   var P = window.Paimai;
 
-  function localPath(value) {
-    if (!value || value.charAt(0) !== '/' || value.charAt(1) === '/' || value.indexOf('\\') >= 0) { return '/'; }
-    return value;
+  /* The rule of adapters/web/redirects.py, word for word (tests run one table of values through both):
+     printable ASCII only, one leading '/', no backslash, no scheme or host, and still so when
+     percent-decoded (up to three times). Anything else goes to '/'. */
+  var MAX_NEXT_LENGTH = 2000;
+  var PRINTABLE_PATH = /^\/[!-~]*$/;
+  var CONTROL = /\p{C}/u; // Unicode's control, format, surrogate, private-use and unassigned characters
+
+  function hostFree(value) {
+    if (value.charAt(0) !== '/' || value.charAt(1) === '/' || value.indexOf('\\') >= 0) { return false; }
+    var parsed;
+    try { parsed = new URL(value, window.location.origin); } catch (error) { return false; }
+    return parsed.origin === window.location.origin;
   }
+
+  function isLocalPath(value) {
+    if (typeof value !== 'string' || value.length > MAX_NEXT_LENGTH || !PRINTABLE_PATH.test(value) ||
+        !hostFree(value)) { return false; }
+    var current = value;
+    for (var round = 0; round < 3; round++) {
+      var decoded;
+      try { decoded = decodeURIComponent(current); } catch (error) { return round > 0; }
+      if (decoded === current) { return true; }
+      if (CONTROL.test(decoded) || !hostFree(decoded)) { return false; }
+      current = decoded;
+    }
+    return true;
+  }
+
+  function localPath(value) {
+    return isLocalPath(value) ? value : '/';
+  }
+  P.localPath = localPath;
 
   function busy(form, on) {
     var button = form.querySelector('button[type="submit"]');
