@@ -28,6 +28,7 @@ STATUS_OF_KIND = {
     ErrorKind.RATE_LIMITED: 429,
 }
 
+DEFAULT_RETRY_AFTER = 60  # a 429 whose refusal names no wait (none does today; tests/http check each)
 MAX_FIELDS = 20  # a body with thousands of wrong keys gets the first few named, not a reply as large as itself
 
 
@@ -46,7 +47,11 @@ def error_body(code: str, message: str, message_zh: str, **details: Any) -> dict
 def domain_error_response(error: DomainError) -> JSONResponse:
     message, message_zh = i18n.error_messages(error, error.key if isinstance(error, RequestRefused) else None)
     body = error_body(error.code.name, message, message_zh, **jsonable_encoder(error.details))
-    return JSONResponse(body, status_code=STATUS_OF_KIND[error.code.kind])
+    status = STATUS_OF_KIND[error.code.kind]
+    headers = None
+    if status == 429:  # every 429 says when to come back, in the header and as the body's retry_after
+        headers = {"Retry-After": str(int(error.details.get("retry_after", DEFAULT_RETRY_AFTER)))}
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:

@@ -43,6 +43,8 @@ PLAIN: Final = frozenset(
         "hours",
         "seconds",
         "max_seconds",
+        "retry_after",
+        "min_length",
         "max_bytes",
         "where",
         "n",
