@@ -6,9 +6,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from limits import parse
-from limits.storage import MemoryStorage, storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -19,6 +16,7 @@ from .clock import Clock, SimulatedClock, SystemClock
 from .config import Settings
 from .domain.errors import DomainError, ErrorCode
 from .persistence.db import build_engine, session_factories
+from .ratelimit import RateLimiter, redis_storage
 from .services.uow import UnitOfWork
 
 
@@ -31,8 +29,7 @@ class Container:
         self.sessions, self.read_sessions = session_factories(self.engine)
         self.clock: Clock = SimulatedClock(self.read_sessions) if settings.clock == "simulated" else SystemClock()
         self.bus: InProcessBus = RedisBus(settings.redis_url) if settings.redis_url else InProcessBus()
-        storage = storage_from_string(settings.redis_url) if settings.redis_url else MemoryStorage()
-        self.limiter = MovingWindowRateLimiter(storage)
+        self.limiter = RateLimiter(redis_storage(settings.redis_url) if settings.redis_url else None)
         self.platform = settings.platform_rules()
         self.due_work = DueWork(self.transaction, self.reading, on_error=log_failure)
         self.scheduler = SchedulerThread(self.run_due_work, settings.scheduler_interval_seconds)
@@ -64,8 +61,10 @@ class Container:
             session.close()
 
     def rate_limit(self, scope: str, identity: str, limit: str) -> None:
-        if not self.limiter.hit(parse(limit), scope, identity):
-            raise DomainError(ErrorCode.RATE_LIMITED, scope=scope)
+        """Count one attempt; over the limit, RATE_LIMITED with the seconds to wait (never a storage error)."""
+        wait = self.limiter.hit(limit, scope, identity)
+        if wait is not None:
+            raise DomainError(ErrorCode.RATE_LIMITED, scope=scope, retry_after=wait)
 
     def run_due_work(self) -> int:
         """Everything due by now (adapters/scheduler), each item in its own transaction; returns lots changed."""

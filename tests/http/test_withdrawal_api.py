@@ -186,6 +186,8 @@ def test_the_daily_quota_resets_at_beijing_midnight(api: Api) -> None:
 
     seconds = int((datetime.fromisoformat(resets_at) - api.now()).total_seconds()) + 1
     assert 0 < seconds <= 24 * 3600
+    assert error["retry_after"] == int(refused.headers["Retry-After"])  # every 429 says when to come back
+    assert seconds - 1 <= error["retry_after"] <= seconds + 10  # (the clock ran on a little since the refusal)
     api.advance(seconds)
     assert preview(api, alice, lots[3])["quota_left"] == 3
     assert withdraw_all(api, alice, lots[3]).status_code == 200

@@ -19,6 +19,7 @@ and goes to the seller; it is never more than the deposit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -176,6 +177,7 @@ def plan_withdrawal(
             limit=facts.quota.limit,
             used=facts.quota.used,
             resets_at=facts.quota.resets_at.isoformat(),
+            retry_after=max(1, math.ceil((facts.quota.resets_at - now).total_seconds())),  # Retry-After
         )
     deposit = facts.deposit_frozen or 0
     fee = min(snap.rules.withdrawal_fee, snap.rules.deposit)

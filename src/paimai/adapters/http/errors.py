@@ -28,6 +28,7 @@ STATUS_OF_KIND = {
     ErrorKind.RATE_LIMITED: 429,
 }
 
+DEFAULT_RETRY_AFTER = 60  # a 429 whose refusal names no wait (none does today; tests/http check each)
 MAX_FIELDS = 20  # a body with thousands of wrong keys gets the first few named, not a reply as large as itself
 
 
@@ -52,7 +53,10 @@ def domain_error_parts(error: DomainError) -> tuple[int, dict[str, Any]]:
 
 def domain_error_response(error: DomainError) -> JSONResponse:
     status, body = domain_error_parts(error)
-    return JSONResponse(body, status_code=status)
+    headers = None
+    if status == 429:  # every 429 says when to come back, in the header and as the body's retry_after
+        headers = {"Retry-After": str(int(error.details.get("retry_after", DEFAULT_RETRY_AFTER)))}
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def install(app: FastAPI) -> None:

@@ -45,6 +45,7 @@ def _values(*enums: Iterable[Enum]) -> tuple[str, ...]:
 # it names (the plain `error.<CODE>` otherwise), e.g. BID_TOO_LOW names the next valid amount in yuan.
 DETAILED_ERRORS = (
     ErrorCode.BID_TOO_LOW,
+    ErrorCode.RATE_LIMITED,
     ErrorCode.WITHDRAWAL_QUOTA_EXCEEDED,
     ErrorCode.LOT_TRANSITION_NOT_ALLOWED,
     ErrorCode.ORDER_TRANSITION_NOT_ALLOWED,

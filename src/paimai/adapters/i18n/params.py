@@ -45,6 +45,8 @@ PLAIN: Final = frozenset(
         "hours",
         "seconds",
         "max_seconds",
+        "retry_after",
+        "min_length",
         "max_bytes",
         "where",
         "n",
