@@ -211,7 +211,12 @@ def test_the_quota_refusal_carries_the_limit_the_use_and_the_reset() -> None:
             lot.snap, lot.rows, WithdrawalRequest(2, BID), WithdrawalFacts(DEPOSIT, quota_for(2, 5, NOW)), NOW
         )
     assert info.value.code is ErrorCode.WITHDRAWAL_QUOTA_EXCEEDED
-    assert info.value.details == {"limit": 2, "used": 5, "resets_at": "2025-03-01T16:00:00+00:00"}
+    assert info.value.details == {
+        "limit": 2,
+        "used": 5,
+        "resets_at": "2025-03-01T16:00:00+00:00",
+        "retry_after": 49800,  # the seconds from NOW to Beijing midnight, for the 429's Retry-After
+    }
     assert Quota(2, 5, NOW).left == 0 and Quota(3, 1, NOW).left == 2
 
 
