@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     token_ttl_hours: int = 24 * 14
     login_limit_per_account: str = "10/minute"
     login_limit_per_address: str = "30/minute"
+    # Development conveniences, off in production unless set (None: on in development, off in production):
+    # the API's documents (/docs, /openapi.json) and the sandbox wallet top-up (money from nowhere).
+    api_docs: bool | None = None
+    sandbox_top_up: bool | None = None
     # PlatformRules, field by field (tests/test_config.py fails if one is missing or its default differs).
     withdrawal_quota_per_day: int = Field(default=RULES.withdrawal_quota_per_day, ge=0)
     payment_deadline_hours: int = Field(default=RULES.payment_deadline_hours, ge=1)
@@ -64,6 +68,14 @@ class Settings(BaseSettings):
     @property
     def effective_secret_key(self) -> str:
         return self.secret_key or DEV_SECRET
+
+    @property
+    def api_docs_enabled(self) -> bool:
+        return self.env != "production" if self.api_docs is None else self.api_docs
+
+    @property
+    def sandbox_top_up_enabled(self) -> bool:
+        return self.env != "production" if self.sandbox_top_up is None else self.sandbox_top_up
 
     @property
     def is_sqlite(self) -> bool:

@@ -9,13 +9,23 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from ...bootstrap import Container
+from ...domain.errors import DomainError, ErrorCode
 from ...domain.rules import Category, LotKind, LotRules
 from ...services import accounts, bidding, deposits, lifecycle, lot_reads, lots, record
 from ...services import ledger as ledger_service
 from ...services.types import User
 from ...services.uow import UnitOfWork
 from .. import i18n
-from .deps import CSRF_COOKIE, SESSION_COOKIE, ContainerDep, OptionalUserDep, UserDep, csrf_token, run_idempotent
+from .deps import (
+    CSRF_COOKIE,
+    IDEMPOTENT,
+    SESSION_COOKIE,
+    ContainerDep,
+    OptionalUserDep,
+    UserDep,
+    csrf_token,
+    run_idempotent,
+)
 from .schemas import (
     NO_NUL,
     BidIn,
@@ -102,9 +112,12 @@ def my_wallet(user: UserDep, container: ContainerDep) -> dict[str, int]:
         return ledger_service.wallet(session, user.id)
 
 
-@router.post("/me/wallet/top-up", tags=["me"])
+@router.post("/me/wallet/top-up", tags=["me"], dependencies=[IDEMPOTENT])
 def top_up(body: TopUpIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     from ...domain import ledger
+
+    if not container.settings.sandbox_top_up_enabled:  # production: off unless PAIMAI_SANDBOX_TOP_UP=true
+        raise DomainError(ErrorCode.TOP_UP_DISABLED)
 
     def operation(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
         ledger_service.post(uow, ledger.top_up(user.id, body.amount))
@@ -291,7 +304,12 @@ def lot_bids(lot_id: Id, container: ContainerDep, viewer: OptionalUserDep) -> di
         }
 
 
-@router.post("/lots/{lot_id}/deposit", tags=["bidding"])
+@router.post(
+    "/lots/{lot_id}/deposit",
+    tags=["bidding"],
+    dependencies=[IDEMPOTENT],
+    responses={201: {"description": "The deposit is paid (frozen) now; 200: it was already paid"}},
+)
 def pay_deposit(lot_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     def operation(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
         deposit, created = deposits.pay_deposit(uow, user, lot_id)
@@ -309,7 +327,7 @@ def pay_deposit(lot_id: Id, request: Request, user: UserDep, container: Containe
     return run_idempotent(container, request, user, {"lot_id": lot_id}, operation)
 
 
-@router.post("/lots/{lot_id}/bids", status_code=201, tags=["bidding"])
+@router.post("/lots/{lot_id}/bids", status_code=201, tags=["bidding"], dependencies=[IDEMPOTENT])
 def place_bid(lot_id: Id, body: BidIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     def operation(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
         placed = bidding.place_bid(uow, user, lot_id, body.amount, body.max_amount)

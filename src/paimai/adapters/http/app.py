@@ -12,7 +12,9 @@ from ...config import Settings
 from .. import i18n
 from ..realtime import sse
 from ..web.mount import install as install_pages
-from . import api, errors, orders_api, watchlist_api, withdrawal_api
+from . import api, errors, openapi, orders_api, watchlist_api, withdrawal_api
+from . import docs as api_docs
+from .headers import SecurityHeaders
 from .limits import BodySizeLimit
 
 
@@ -32,7 +34,16 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             container.stop_scheduler()
             await container.bus.stop()
 
-    app = FastAPI(title="paimai 拍卖", version="0.1.0", lifespan=lifespan)
+    settings = container.settings
+    docs = settings.api_docs_enabled  # off in production unless PAIMAI_API_DOCS=true
+    app = FastAPI(
+        title="paimai 拍卖",
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_url="/openapi.json" if docs else None,
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN; ours serves it (adapters/http/docs.py)
+        redoc_url=None,
+    )
     app.state.container = container
     errors.install(app)
     app.include_router(api.router)
@@ -41,7 +52,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(orders_api.router)
     app.include_router(sse.router)
     install_pages(app)
+    openapi.install(app)
+    if docs:
+        api_docs.install(app)
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(SecurityHeaders, production=settings.env == "production")  # outermost: on every answer
     return app
 
 

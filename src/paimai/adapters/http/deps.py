@@ -7,7 +7,7 @@ import hmac
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
@@ -77,6 +77,26 @@ def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
 
 UserDep = Annotated[User, Depends(current_user)]
 OptionalUserDep = Annotated[User | None, Depends(optional_user)]
+
+
+def idempotency_key(
+    key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            max_length=128,
+            description="Any string up to 128 characters (a UUID, say). The first answer to a key is stored, "
+            "a refusal included; the same key and request replay it (Idempotent-Replayed: true), the same key "
+            "with another request is 422 IDEMPOTENCY_KEY_REUSED. Without it every request runs.",
+        ),
+    ] = None,
+) -> str | None:
+    """Declares the header on every money-moving operation (the OpenAPI document shows it); run_idempotent
+    reads it."""
+    return key
+
+
+IDEMPOTENT = Depends(idempotency_key)
 
 
 def run_idempotent(

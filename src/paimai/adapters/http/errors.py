@@ -16,6 +16,7 @@ from ...domain.errors import DomainError, ErrorCode, ErrorKind
 from .. import i18n
 from ..i18n import N_
 from ..i18n.families import HTTP_STATUSES
+from .headers import security_headers
 
 log = logging.getLogger(__name__)
 
@@ -115,9 +116,12 @@ def install(app: FastAPI) -> None:
         return domain_error_response(DomainError(ErrorCode.VALIDATION_FAILED))
 
     @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, _error: Exception) -> JSONResponse:
-        """The last resort: still the JSON error shape, never a bare text page (the server logs the error)."""
+    async def _unexpected(request: Request, _error: Exception) -> JSONResponse:
+        """The last resort: still the JSON error shape, never a bare text page (the server logs the error).
+        Answered outside the middleware, so it adds the security headers itself."""
+        production = request.app.state.container.settings.env == "production"
         return JSONResponse(
             error_body("INTERNAL_ERROR", *i18n.both("http.internal")),
             status_code=500,
+            headers=security_headers(production),
         )

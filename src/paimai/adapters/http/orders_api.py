@@ -25,7 +25,7 @@ from ...services.order_reads import OfferRead, OrderRead, Party
 from ...services.types import OrderRow, User
 from ...services.uow import UnitOfWork
 from .. import i18n
-from .deps import ContainerDep, UserDep, run_idempotent
+from .deps import IDEMPOTENT, ContainerDep, UserDep, run_idempotent
 from .schemas import MAX_ID, Cursor, Filter, Id, Limit, Strict
 
 router = APIRouter(prefix="/api/v1", tags=["orders"])
@@ -234,13 +234,13 @@ def _step(
     return run_idempotent(container, request, user, {"order_id": order_id, **body}, operation)
 
 
-@router.post("/orders/{order_id}/pay")
+@router.post("/orders/{order_id}/pay", dependencies=[IDEMPOTENT])
 def pay(order_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     """Pay the price less the frozen deposit from the wallet; the whole price goes into escrow."""
     return _step(container, request, user, order_id, {}, lambda uow: service.pay(uow, user, order_id))
 
 
-@router.post("/orders/{order_id}/ship")
+@router.post("/orders/{order_id}/ship", dependencies=[IDEMPOTENT])
 def ship(order_id: Id, body: ShipIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     return _step(
         container,
@@ -252,13 +252,13 @@ def ship(order_id: Id, body: ShipIn, request: Request, user: UserDep, container:
     )
 
 
-@router.post("/orders/{order_id}/confirm-receipt")
+@router.post("/orders/{order_id}/confirm-receipt", dependencies=[IDEMPOTENT])
 def confirm_receipt(order_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     """Receipt confirmed: escrow pays the seller, less the commission."""
     return _step(container, request, user, order_id, {}, lambda uow: service.confirm_receipt(uow, user, order_id))
 
 
-@router.post("/orders/{order_id}/refund-request")
+@router.post("/orders/{order_id}/refund-request", dependencies=[IDEMPOTENT])
 def refund_request(
     order_id: Id, body: RefundRequestIn, request: Request, user: UserDep, container: ContainerDep
 ) -> JSONResponse:
@@ -273,12 +273,12 @@ def refund_request(
     )
 
 
-@router.post("/orders/{order_id}/refund-request/accept")
+@router.post("/orders/{order_id}/refund-request/accept", dependencies=[IDEMPOTENT])
 def accept_refund(order_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     return _step(container, request, user, order_id, {}, lambda uow: service.accept_refund(uow, user, order_id))
 
 
-@router.post("/orders/{order_id}/refund-request/decline")
+@router.post("/orders/{order_id}/refund-request/decline", dependencies=[IDEMPOTENT])
 def decline_refund(
     order_id: Id, request: Request, user: UserDep, container: ContainerDep, body: NoteIn | None = None
 ) -> JSONResponse:
@@ -293,7 +293,7 @@ def decline_refund(
     )
 
 
-@router.post("/orders/{order_id}/close-request")
+@router.post("/orders/{order_id}/close-request", dependencies=[IDEMPOTENT])
 def close_request(
     order_id: Id, body: CloseRequestIn, request: Request, user: UserDep, container: ContainerDep
 ) -> JSONResponse:
@@ -309,18 +309,18 @@ def close_request(
     )
 
 
-@router.post("/orders/{order_id}/close-request/accept")
+@router.post("/orders/{order_id}/close-request/accept", dependencies=[IDEMPOTENT])
 def accept_close(order_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     """The seller agrees: the order closes with no penalty and the buyer's deposit is released."""
     return _step(container, request, user, order_id, {}, lambda uow: service.accept_close(uow, user, order_id))
 
 
-@router.post("/orders/{order_id}/close-request/decline")
+@router.post("/orders/{order_id}/close-request/decline", dependencies=[IDEMPOTENT])
 def decline_close(order_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     return _step(container, request, user, order_id, {}, lambda uow: service.decline_close(uow, user, order_id))
 
 
-@router.post("/orders/{order_id}/refuse")
+@router.post("/orders/{order_id}/refuse", dependencies=[IDEMPOTENT])
 def refuse_to_sell(
     order_id: Id, request: Request, user: UserDep, container: ContainerDep, body: NoteIn | None = None
 ) -> JSONResponse:
@@ -336,7 +336,7 @@ def refuse_to_sell(
     )
 
 
-@router.post("/orders/{order_id}/undeliverable")
+@router.post("/orders/{order_id}/undeliverable", dependencies=[IDEMPOTENT])
 def undeliverable(
     order_id: Id, request: Request, user: UserDep, container: ContainerDep, body: NoteIn | None = None
 ) -> JSONResponse:
@@ -355,7 +355,7 @@ def undeliverable(
 # ---- second-chance offers -------------------------------------------------------------------------------------
 
 
-@router.post("/orders/{order_id}/second-chance", status_code=201)
+@router.post("/orders/{order_id}/second-chance", status_code=201, dependencies=[IDEMPOTENT])
 def second_chance(order_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     """After the buyer's default: offer the lot to the runner-up at that bidder's highest bid, for 48 h."""
 
@@ -372,7 +372,7 @@ def get_offer(offer_id: Id, user: UserDep, container: ContainerDep) -> dict[str,
         return offer_json(order_reads.offer_detail(session, offer_id, user))
 
 
-@router.post("/offers/{offer_id}/accept", status_code=201)
+@router.post("/offers/{offer_id}/accept", status_code=201, dependencies=[IDEMPOTENT])
 def accept_offer(offer_id: Id, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     """Accepting makes a new order at the offered price with its own deadline; no deposit is needed."""
 
@@ -406,7 +406,7 @@ def staff_orders(
     return _page([order_json(read, now) for read in reads], limit)
 
 
-@router.post("/staff/orders/{order_id}/resolve", tags=["staff"])
+@router.post("/staff/orders/{order_id}/resolve", tags=["staff"], dependencies=[IDEMPOTENT])
 def resolve(order_id: Id, body: ResolveIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     """Arbitrate a disputed refund: refund (seller's fault: in full; buyer's: less the penalty) or release."""
     if not user.is_staff:

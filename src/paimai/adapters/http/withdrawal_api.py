@@ -15,7 +15,7 @@ from ...services import lot_reads, lots
 from ...services import withdrawal as service
 from ...services.uow import UnitOfWork
 from .. import i18n
-from .deps import ContainerDep, UserDep, run_idempotent
+from .deps import IDEMPOTENT, ContainerDep, UserDep, run_idempotent
 from .schemas import Id, WithdrawIn
 
 router = APIRouter(prefix="/api/v1", tags=["withdrawal"])
@@ -126,7 +126,7 @@ def _withdraw(
     return run_idempotent(container, request, user, fingerprint, operation)
 
 
-@router.post("/lots/{lot_id}/bids/{bid_id}/withdraw")
+@router.post("/lots/{lot_id}/bids/{bid_id}/withdraw", dependencies=[IDEMPOTENT])
 def withdraw_bid(
     lot_id: Id, bid_id: Id, body: WithdrawIn, request: Request, user: UserDep, container: ContainerDep
 ) -> JSONResponse:
@@ -134,7 +134,7 @@ def withdraw_bid(
     return _withdraw(container, request, user, lot_id, WithdrawalScope.BID, bid_id, body)
 
 
-@router.post("/lots/{lot_id}/withdraw")
+@router.post("/lots/{lot_id}/withdraw", dependencies=[IDEMPOTENT])
 def withdraw_from_auction(
     lot_id: Id, body: WithdrawIn, request: Request, user: UserDep, container: ContainerDep
 ) -> JSONResponse:

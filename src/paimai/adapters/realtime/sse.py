@@ -30,7 +30,23 @@ def format_event(payload: dict[str, Any]) -> str:
     return f"id: {payload['seq']}\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
 
 
-@router.get("/lots/{lot_id}/events", tags=["live"])
+@router.get(
+    "/lots/{lot_id}/events",
+    tags=["live"],
+    response_class=StreamingResponse,
+    responses={200: {"description": "The lot's events as Server-Sent Events", "content": {"text/event-stream": {}}}},
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "Last-Event-ID",
+                "in": "header",
+                "required": False,
+                "description": "the last `id:` (sequence number) received: the stream resumes after it",
+                "schema": {"type": "string", "pattern": "^[0-9]{1,19}$"},
+            }
+        ]
+    },
+)
 async def lot_events(
     lot_id: Id,
     request: Request,

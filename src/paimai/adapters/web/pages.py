@@ -142,6 +142,7 @@ def me_page(request: Request) -> Response:
     return page.render(
         "me.html",
         profile=api.me(user=user),
+        top_up=container.settings.sandbox_top_up_enabled,
         wallet=api.my_wallet(user=user, container=container),
         ledger=api.my_ledger(user=user, container=container, limit=50, cursor=None)["items"],
         deposits=api.my_deposits(user=user, container=container)["items"],

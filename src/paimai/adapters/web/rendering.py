@@ -24,6 +24,7 @@ from ...services import accounts
 from ...services.types import User
 from .. import i18n as words
 from ..http.deps import SESSION_COOKIE
+from ..http.headers import CONTENT_SECURITY_POLICY
 from . import formatting, i18n
 from .redirects import safe_next
 
@@ -33,15 +34,9 @@ STATIC_DIR = HERE / "static"
 LANG_COOKIE = "lang"
 PAGE_SIZE = 24
 PUBLIC_STATUSES = tuple(status.value for status in PUBLIC_STATUS_TABS)  # the list page's status tabs
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; "
-        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-cache, private",
-}
+# Every response carries the security headers (adapters/http/headers.py, the CSP among them); pages add
+# that they are never cached as they were.
+SECURITY_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "Cache-Control": "no-cache, private"}
 
 
 def _static_version() -> str:
