@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -37,7 +38,8 @@ MIN_CASES = 2000
 EXAMPLES = {GenerationMode.POSITIVE: 26, GenerationMode.NEGATIVE: 14}
 ROLES = ("bidder", "seller", "staff")
 # The live stream never ends by itself; tests/realtime covers it.
-SKIPPED = {("GET", "/api/v1/lots/{lot_id}/events")}
+STREAM = "/api/v1/lots/{lot_id}/events"
+SKIPPED = {("GET", STREAM)}
 # Not negative_data_rejection: it counts a repeated query parameter (`?status=a&status=b`, read as its last
 # value, as every framework does) and the Authorization header the roles replace as invalid data accepted.
 # Last, so every other operation runs signed in: logging out revokes the role's token, and moving the
@@ -131,3 +133,59 @@ def test_the_api_holds_against_its_own_document(api: Api, monkeypatch: pytest.Mo
     assert not run.failures, "\n\n".join(run.failures[:10])
     assert run.counted["cases"] >= MIN_CASES, run.counted
     assert not [key for key in run.counted if key.split()[-1].startswith("5")], run.counted
+
+
+def role_for(case: Any) -> str:
+    """Who would make this call in a real session: staff reviews, the seller lists and cancels, bidders bid."""
+    if "/staff/" in case.path:
+        return "staff"
+    if case.method == "POST" and (case.path == "/api/v1/lots" or case.path.endswith("/cancel")):
+        return "seller"
+    return "bidder"
+
+
+def test_stateful_runs_follow_the_documents_links(api: Api) -> None:
+    """Schemathesis's stateful run chains calls through the OpenAPI links (a lot listed → approved → a
+    deposit → a bid → its withdrawal …), each as the role that makes it; the same checks hold at each step."""
+    state = world(api)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", api.client.app).exclude(path=STREAM)
+    seen: Counter[str] = Counter()
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def before_call(self, case: Any) -> None:
+            """A listing's times and amounts made valid, so lots get listed and the links have ids to carry
+            (the rest of the body stays as generated)."""
+            if case.method == "POST" and case.path == "/api/v1/lots" and isinstance(case.body, dict):
+                now = api.now()
+                case.body.update(
+                    kind="commercial",
+                    start_price=100_000,
+                    increment=10_000,
+                    deposit=20_000,
+                    reserve_price=None,
+                    appraisal=None,
+                    starts_at=(now - timedelta(seconds=1)).isoformat(),
+                    ends_at=(now + timedelta(hours=1)).isoformat(),
+                )
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": {**(case.headers or {}), **state["tokens"][role_for(case)]}}
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            seen[f"{case.method} {case.path} {response.status_code}"] += 1
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+            error_shape(response)
+
+    Workflow.run(
+        settings=settings(
+            max_examples=60,
+            stateful_step_count=8,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    # The links carried a new lot's id into a step that only succeeds on it (the world's lots are live).
+    linked = {"POST /api/v1/staff/lots/{lot_id}/approve 200", "POST /api/v1/staff/lots/{lot_id}/reject 200"}
+    assert linked & set(seen), seen

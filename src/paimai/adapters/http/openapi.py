@@ -7,7 +7,8 @@ dependency, so the document and the handler cannot drift apart).
 Which refusals an operation can give follows from what it is: any input can be wrong (422), a path names
 something that may not exist (404), a signed-in operation needs a user (401) and may be forbidden (403:
 CSRF, staff-only, not your order …), a change can meet a state that does not allow it (409), a body can be
-too large (413); a few are rate limited (429). tests/http/test_openapi.py and the Schemathesis run check it.
+unreadable (400) or too large (413); a few are rate limited (429). tests/http/test_openapi.py and the
+Schemathesis run check it.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class ValidationErrorBody(BaseModel):
 
 
 DESCRIPTIONS = {
+    "400": "The body could not be read as JSON (`HTTP_400`)",
     "401": "Not signed in, or the token has expired (`NOT_AUTHENTICATED`; `INVALID_CREDENTIALS` at login)",
     "403": "Signed in but not allowed: `CSRF_FAILED` (a cookie session without its X-CSRF-Token), `STAFF_ONLY`, "
     "`SELLER_NOT_APPROVED`, `BIDDER_NOT_ALLOWED`, `NOT_ORDER_BUYER` …",
@@ -102,6 +104,62 @@ SECURITY_SCHEMES = {
         "description": "the paimai_csrf cookie's value, repeated on a cookie session's unsafe requests",
     },
 }
+
+
+# OpenAPI links: what a client (or Schemathesis's stateful run) can do next with an answer's ids.
+# (method, path, status) → {link name: (method, path, {parameter: runtime expression})}.
+LOT_ID = {"lot_id": "$response.body#/id"}
+SAME_LOT = {"lot_id": "$request.path.lot_id"}
+LINKS: dict[tuple[str, str, str], dict[str, tuple[str, str, dict[str, str]]]] = {
+    ("post", "/api/v1/lots", "201"): {
+        "GetLot": ("get", "/api/v1/lots/{lot_id}", LOT_ID),
+        "ApproveLot": ("post", "/api/v1/staff/lots/{lot_id}/approve", LOT_ID),
+        "RejectLot": ("post", "/api/v1/staff/lots/{lot_id}/reject", LOT_ID),
+        "CancelLot": ("post", "/api/v1/lots/{lot_id}/cancel", LOT_ID),
+    },
+    ("post", "/api/v1/staff/lots/{lot_id}/approve", "200"): {
+        "PayDeposit": ("post", "/api/v1/lots/{lot_id}/deposit", SAME_LOT),
+        "WatchLot": ("post", "/api/v1/lots/{lot_id}/watch", SAME_LOT),
+    },
+    ("post", "/api/v1/lots/{lot_id}/deposit", "201"): {
+        "PlaceBid": ("post", "/api/v1/lots/{lot_id}/bids", SAME_LOT),
+    },
+    ("post", "/api/v1/lots/{lot_id}/bids", "201"): {
+        "LotBids": ("get", "/api/v1/lots/{lot_id}/bids", SAME_LOT),
+        "WithdrawalPreview": ("get", "/api/v1/lots/{lot_id}/withdrawal-preview", SAME_LOT),
+        "WithdrawBid": (
+            "post",
+            "/api/v1/lots/{lot_id}/bids/{bid_id}/withdraw",
+            {"lot_id": "$request.path.lot_id", "bid_id": "$response.body#/bid/id"},
+        ),
+        "Record": ("get", "/api/v1/lots/{lot_id}/record", SAME_LOT),
+    },
+    ("post", "/api/v1/me/seller-application", "201"): {
+        "ApproveApplication": (
+            "post",
+            "/api/v1/staff/seller-applications/{application_id}/approve",
+            {"application_id": "$response.body#/id"},
+        ),
+    },
+    ("post", "/api/v1/orders/{order_id}/second-chance", "201"): {
+        "AcceptOffer": ("post", "/api/v1/offers/{offer_id}/accept", {"offer_id": "$response.body#/id"}),
+        "DeclineOffer": ("post", "/api/v1/offers/{offer_id}/decline", {"offer_id": "$response.body#/id"}),
+    },
+    ("post", "/api/v1/offers/{offer_id}/accept", "201"): {
+        "GetOrder": ("get", "/api/v1/orders/{order_id}", {"order_id": "$response.body#/id"}),
+        "PayOrder": ("post", "/api/v1/orders/{order_id}/pay", {"order_id": "$response.body#/id"}),
+    },
+}
+
+
+def _add_links(schema: dict[str, Any]) -> None:
+    paths = schema["paths"]
+    for (method, path, status), links in LINKS.items():
+        response = paths[path][method]["responses"].setdefault(status, {"description": "Successful Response"})
+        response["links"] = {
+            name: {"operationId": paths[target][target_method]["operationId"], "parameters": parameters}
+            for name, (target_method, target, parameters) in links.items()
+        }
 
 
 def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
@@ -155,7 +213,7 @@ def _amend(operation: dict[str, Any], route: Any, method: str) -> None:
     if unsafe and route.path not in NO_CONFLICT:
         statuses.add("409")
     if operation.get("requestBody"):
-        statuses.add("413")
+        statuses |= {"400", "413"}
     if route.path in RATE_LIMITED:
         statuses.add("429")
     statuses |= EXTRA.get(route.path, set())
@@ -183,6 +241,7 @@ def build(app: FastAPI) -> dict[str, Any]:
             operation = schema["paths"].get(route.path_format, {}).get(method.lower())
             if operation is not None:
                 _amend(operation, route, method.lower())
+    _add_links(schema)
     components = schema.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)  # FastAPI's `detail` shape, which the API never answers
