@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
 import time
 from collections.abc import Callable
 
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+
+from .outage import Outage
 
 log = logging.getLogger(__name__)
 
@@ -47,27 +48,30 @@ class RateLimiter:
     ) -> None:
         self.shared = MovingWindowRateLimiter(shared) if shared is not None else None
         self.local = MovingWindowRateLimiter(MemoryStorage())
-        self.retry_seconds = retry_seconds
-        self.monotonic, self.wall = monotonic, wall
-        self._lock = threading.Lock()
-        self._down_since: float | None = None  # monotonic time of the outage's first failure
-        self._next_try = 0.0
+        self.wall = wall
+        self.outage = Outage(
+            "rate limiter: the Redis storage",
+            "counting in process memory until it answers again (the limits are per process meanwhile)",
+            log,
+            retry_seconds=retry_seconds,
+            monotonic=monotonic,
+        )
 
     @property
     def degraded(self) -> bool:
         """True while Redis is configured but not answering (the limits are this process's own)."""
-        return self._down_since is not None
+        return self.outage.down
 
     def hit(self, limit: str, *identity: str) -> int | None:
         item = parse(limit)
-        if self.shared is not None and self._should_try_shared():
+        if self.shared is not None and self.outage.should_try():
             try:
                 allowed = self.shared.hit(item, *identity)
                 wait = None if allowed else self._wait(self.shared, item, identity)
             except Exception as error:  # any storage fault: the limit must never fail the request
-                self._failed(error)
+                self.outage.failed(error)
             else:
-                self._answered()
+                self.outage.answered()
                 return wait
         if self.local.hit(item, *identity):
             return None
@@ -76,34 +80,3 @@ class RateLimiter:
     def _wait(self, limiter: MovingWindowRateLimiter, item: RateLimitItem, identity: tuple[str, ...]) -> int:
         reset_at = limiter.get_window_stats(item, *identity).reset_time
         return max(1, math.ceil(reset_at - self.wall()))
-
-    def _should_try_shared(self) -> bool:
-        with self._lock:
-            if self._down_since is None:
-                return True
-            now = self.monotonic()
-            if now < self._next_try:
-                return False
-            self._next_try = now + self.retry_seconds  # one probe per interval, whichever request comes first
-            return True
-
-    def _failed(self, error: Exception) -> None:
-        with self._lock:
-            now = self.monotonic()
-            self._next_try = now + self.retry_seconds
-            if self._down_since is not None:
-                return
-            self._down_since = now
-        log.warning(
-            "rate limiter: the Redis storage failed (%s: %s); counting in process memory until it answers again",
-            type(error).__name__,
-            error,
-        )
-
-    def _answered(self) -> None:
-        with self._lock:
-            if self._down_since is None:
-                return
-            down_for = self.monotonic() - self._down_since
-            self._down_since = None
-        log.warning("rate limiter: the Redis storage answers again after %.0f s; shared limits restored", down_for)

@@ -13,8 +13,13 @@ from typing import Any
 import redis
 import redis.asyncio as aioredis
 
+from ...outage import Outage
+
 log = logging.getLogger(__name__)
 CHANNEL_PREFIX = "paimai:lot:"
+RETRY_SECONDS = 5.0  # while Redis is down, how often publishing tries it again
+REDIS_TIMEOUT_SECONDS = 0.5
+MAX_RECONNECT_PAUSE_SECONDS = 30.0
 
 
 class Subscription:
@@ -80,21 +85,46 @@ class InProcessBus:
 
 
 class RedisBus(InProcessBus):
-    """Publishes to Redis; one listener per process delivers what any worker published."""
+    """Publishes to Redis; one listener per process delivers what any worker published.
 
-    def __init__(self, url: str) -> None:
+    Redis may restart at any time. Nothing is lost meanwhile — every event is in the lot's record, and
+    watchers resync from it by sequence number — so an outage is logged once when it starts and once when
+    it ends; publishing skips Redis while it is down (one try per interval: a hung server costs a request
+    at most one short timeout per interval), and the listener reconnects with a growing pause.
+    """
+
+    def __init__(self, url: str, *, retry_seconds: float = RETRY_SECONDS) -> None:
         super().__init__()
         self.url = url
-        self._client = redis.Redis.from_url(url)
+        self._client = redis.Redis.from_url(
+            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
+        )
         self._task: asyncio.Task[None] | None = None
         self.ready = asyncio.Event()
+        self.publishing = Outage(
+            "live events: publishing to Redis",
+            "events reach other workers' watchers when they resync from the record",
+            log,
+            retry_seconds=retry_seconds,
+        )
+        self.listening = Outage(
+            "live events: the Redis listener",
+            "reconnecting; this worker's watchers resync from the record",
+            log,
+            retry_seconds=retry_seconds,
+        )
 
     def publish(self, payloads: Iterable[dict[str, Any]]) -> None:
         for payload in payloads:
-            try:
-                self._client.publish(CHANNEL_PREFIX + str(payload["lot_id"]), json.dumps(payload))
-            except redis.RedisError:
-                log.exception("redis publish failed; watchers will resync from the record")
+            if self.publishing.should_try():
+                try:
+                    self._client.publish(CHANNEL_PREFIX + str(payload["lot_id"]), json.dumps(payload))
+                except redis.RedisError as error:
+                    self.publishing.failed(error)
+                else:
+                    self.publishing.answered()
+                    continue  # the listener brings it back to this worker's watchers too
+            self.deliver(payload)  # Redis is down: this worker's own watchers still hear it at once
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._listen())
@@ -106,17 +136,21 @@ class RedisBus(InProcessBus):
                 await self._task
 
     async def _listen(self) -> None:
+        pause = 0.5
         while True:
             try:
-                client = aioredis.Redis.from_url(self.url)
+                client = aioredis.Redis.from_url(self.url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
                 async with client.pubsub() as pubsub:
                     await pubsub.psubscribe(CHANNEL_PREFIX + "*")
+                    self.listening.answered()
+                    pause = 0.5
                     self.ready.set()
                     async for message in pubsub.listen():
                         if message.get("type") == "pmessage":
                             self.deliver(json.loads(message["data"]))
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("redis listener lost; reconnecting")
-                await asyncio.sleep(1)
+            except Exception as error:
+                self.listening.failed(error)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, MAX_RECONNECT_PAUSE_SECONDS)
