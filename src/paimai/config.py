@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     token_ttl_hours: int = 24 * 14
     login_limit_per_account: str = "10/minute"
     login_limit_per_address: str = "30/minute"
+    register_limit_per_address: str = "10/hour"
     # PlatformRules, field by field (tests/test_config.py fails if one is missing or its default differs).
     withdrawal_quota_per_day: int = Field(default=RULES.withdrawal_quota_per_day, ge=0)
     payment_deadline_hours: int = Field(default=RULES.payment_deadline_hours, ge=1)

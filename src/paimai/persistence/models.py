@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -51,6 +52,10 @@ class User(Base):
     id_number_masked: Mapped[str | None] = mapped_column(String(32))
     real_name_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# A username is taken whatever its case (`Bob` once `bob` exists), by the database too (issue 8).
+Index("uq_users_lower_username", func.lower(User.username), unique=True)
 
 
 class AuthToken(Base):

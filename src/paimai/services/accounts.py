@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from ..domain import ledger
 from ..domain.calendar import beijing_date
@@ -18,6 +19,7 @@ from ..domain.identity import verify_identity
 from ..persistence.models import AuthToken, SellerApplication, User
 from . import locks
 from .locks import ensure_accounts
+from .passwords import check_new_password
 from .uow import UnitOfWork
 
 _hasher = PasswordHasher()
@@ -25,6 +27,11 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("paimai-no-such-user")
 
 SELLER_KINDS = ("individual", "business", "court")
+
+
+def _same_username(username: str) -> ColumnElement[bool]:
+    """Usernames compare case-insensitively (what the index uq_users_lower_username keeps unique)."""
+    return func.lower(User.username) == username.lower()
 
 
 def hash_token(token: str) -> str:
@@ -40,8 +47,11 @@ def register(
     is_staff: bool = False,
     seller_kind: str | None = None,
 ) -> User:
+    """A new account. The password must pass the password rule; a username is taken whatever its case
+    (`Bob` once `bob` exists: the unique index on lower(username) holds it under a race too)."""
+    check_new_password(password)
     session = uow.session
-    if session.scalar(select(User.id).where(User.username == username)) is not None:
+    if session.scalar(select(User.id).where(_same_username(username))) is not None:
         raise DomainError(ErrorCode.USERNAME_TAKEN, username=username)
     user = User(
         username=username,
@@ -61,7 +71,7 @@ def register(
 
 def login(uow: UnitOfWork, username: str, password: str, ttl_hours: int) -> tuple[User, str]:
     """Check the password and issue a fresh token (the bearer token and the page cookie are one)."""
-    user = uow.session.scalar(select(User).where(User.username == username))
+    user = uow.session.scalar(select(User).where(_same_username(username)))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):

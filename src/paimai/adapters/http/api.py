@@ -41,7 +41,9 @@ router = APIRouter(prefix="/api/v1")
 
 
 @router.post("/auth/register", status_code=201, tags=["accounts"])
-def register(body: RegisterIn, container: ContainerDep) -> dict[str, Any]:
+def register(body: RegisterIn, request: Request, container: ContainerDep) -> dict[str, Any]:
+    address = request.client.host if request.client else "unknown"
+    container.rate_limit("register-address", address, container.settings.register_limit_per_address)
     with container.transaction() as uow:
         user = accounts.register(uow, body.username, body.password, body.display_name)
         return user_json(user)
