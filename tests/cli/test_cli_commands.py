@@ -58,8 +58,9 @@ def test_user_create_with_roles(tmp_path: Path, engine_for: EngineFor) -> None:
         assert (users["shop"].seller_status, users["shop"].seller_kind) == ("approved", "individual")
         assert (users["court"].seller_status, users["court"].seller_kind) == ("approved", "court")
         assert ledger_service.wallet(session, users["ann"].id) == {"available": 0, "frozen": 0}
-        user, _token = accounts.login(UnitOfWork(session, datetime.now(UTC)), "ann", "password-1", ttl_hours=1)
-        assert user.username == "ann"
+        uow = UnitOfWork(session, datetime.now(UTC))
+        logged_in = accounts.login(uow, "ann", "password-1", ttl_hours=1, address="127.0.0.1")
+        assert isinstance(logged_in, accounts.LoggedIn) and logged_in.user.username == "ann"
 
 
 def test_user_create_refuses_a_duplicate_username(tmp_path: Path, engine_for: EngineFor) -> None:

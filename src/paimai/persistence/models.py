@@ -58,6 +58,17 @@ class User(Base):
 Index("uq_users_lower_username", func.lower(User.username), unique=True)
 
 
+class LoginFailure(Base):
+    """The consecutive failed logins of one (lower-cased user name, client address) pair (domain.login_throttle).
+    Kept for unknown names too, so the back-off does not tell which names exist; a success deletes the row."""
+
+    __tablename__ = "login_failures"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(String(128), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class AuthToken(Base):
     __tablename__ = "auth_tokens"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -83,6 +83,9 @@ def serve(
         workers=workers,
         log_level="info",
         timeout_graceful_shutdown=3,
+        # uvicorn would believe X-Forwarded-For from 127.0.0.1 by default; the app applies
+        # PAIMAI_TRUSTED_PROXIES itself (adapters/http/app.py), so the server trusts no one.
+        proxy_headers=False,
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from ...bootstrap import Container
 from ...config import Settings
@@ -42,6 +43,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(sse.router)
     install_pages(app)
     app.add_middleware(BodySizeLimit)
+    if container.settings.trusted_proxy_list:  # outermost: every handler and limit sees the real client
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=container.settings.trusted_proxy_list)
     return app
 
 
