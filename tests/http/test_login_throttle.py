@@ -8,10 +8,13 @@ is one of PAIMAI_TRUSTED_PROXIES (then its right-most untrusted address is the c
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
@@ -22,6 +25,7 @@ from paimai.adapters.http.app import create_app
 from paimai.bootstrap import Container
 from paimai.persistence.models import LoginFailure
 from paimai.services import accounts
+from servers import running_server
 
 ATTACKER = "203.0.113.66"
 OWNER = "198.51.100.20"
@@ -181,3 +185,42 @@ def test_a_misspelt_trusted_proxy_stops_start_up() -> None:
         "::1",
         "192.168.0.0/16",
     ]
+
+
+def test_a_real_server_ignores_x_forwarded_for_from_localhost(sqlite_template: Path, tmp_path: Path) -> None:
+    """uvicorn itself believes the header from 127.0.0.1 unless told not to: the server the tests start (as
+    `paimai serve` does) must not. Rotating the header from 127.0.0.1 must not reset the back-off."""
+    path = tmp_path / "served.db"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    container = Container(make_settings(url))
+    try:
+        with container.transaction() as uow:
+            accounts.register(uow, "owner", PASSWORD)
+    finally:
+        container.dispose()
+    with running_server({"PAIMAI_DATABASE_URL": url, "PAIMAI_CLOCK": "simulated"}) as base:
+        codes = [
+            httpx.post(
+                f"{base}/api/v1/auth/login",
+                json={"username": "owner", "password": WRONG},
+                headers={"X-Forwarded-For": f"192.0.2.{n}"},
+                timeout=10,
+            ).status_code
+            for n in range(6)
+        ]
+    assert codes == [401] * 5 + [429]
+
+
+def test_paimai_serve_leaves_forwarded_headers_to_the_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from paimai.adapters.cli.main import app
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(kwargs))
+    env = {"PAIMAI_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}", "PAIMAI_TRUSTED_PROXIES": "10.0.0.1"}
+    result = CliRunner().invoke(app, ["serve"], env=env)
+    assert result.exit_code == 0, result.output
+    assert seen["proxy_headers"] is False
