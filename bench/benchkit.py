@@ -72,8 +72,8 @@ def server_environment(database_url: str) -> dict[str, str]:
         PAIMAI_DATABASE_URL=database_url,
         PAIMAI_ENV="development",
         PAIMAI_CLOCK="system",
-        PAIMAI_LOGIN_LIMIT_PER_ACCOUNT="100000/minute",  # setup logs N bidders in from one address
-        PAIMAI_LOGIN_LIMIT_PER_ADDRESS="100000/minute",
+        PAIMAI_LOGIN_LIMIT_PER_ADDRESS="100000/minute",  # setup registers and logs N bidders in from one address
+        PAIMAI_REGISTER_LIMIT_PER_ADDRESS="100000/hour",
     )
     return env  # no PAIMAI_REDIS_URL: the in-process bus; the bench measures bidding, not fan-out
 

@@ -39,6 +39,7 @@ def running_server(env: dict[str, str]) -> Iterator[str]:
             "warning",
             "--timeout-graceful-shutdown",
             "1",
+            "--no-proxy-headers",  # as `paimai serve`: only PAIMAI_TRUSTED_PROXIES are believed
         ],
         env=full_env,
     )

@@ -6,17 +6,22 @@ default from there, every one is settable as PAIMAI_<FIELD>, and platform_rules(
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import fields
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .domain.rules import PlatformRules
 
 DEV_SECRET = "paimai-development-secret-do-not-use-in-production"  # noqa: S105 (refused in production)
 RULES = PlatformRules()  # the defaults, written once
+
+
+def _entries(value: str) -> list[str]:
+    return [entry.strip() for entry in value.split(",") if entry.strip()]
 
 
 class Settings(BaseSettings):
@@ -32,8 +37,10 @@ class Settings(BaseSettings):
     sse_keepalive_seconds: float = 10.0
     run_scheduler: bool = True
     token_ttl_hours: int = 24 * 14
-    login_limit_per_account: str = "10/minute"
-    login_limit_per_address: str = "30/minute"
+    login_limit_per_address: str = "30/minute"  # every login attempt from one address, whatever the account
+    register_limit_per_address: str = "10/hour"
+    # Reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); empty: none is.
+    trusted_proxies: str = ""
     # Development conveniences, off in production unless set (None: on in development, off in production):
     # the API's documents (/docs, /openapi.json) and the sandbox wallet top-up (money from nowhere).
     api_docs: bool | None = None
@@ -47,6 +54,21 @@ class Settings(BaseSettings):
     judicial_payment_days: int = Field(default=RULES.judicial_payment_days, ge=1)
     payment_reminder_hours: int = Field(default=RULES.payment_reminder_hours, ge=0)
     second_chance_hours: int = Field(default=RULES.second_chance_hours, ge=1)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        """A typo must stop start-up, not quietly trust nothing (or the wrong host)."""
+        for entry in _entries(value):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"PAIMAI_TRUSTED_PROXIES: {entry!r} is not an IP address or network") from None
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return _entries(self.trusted_proxies)
 
     @model_validator(mode="after")
     def _production_is_strict(self) -> Settings:

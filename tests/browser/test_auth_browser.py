@@ -70,3 +70,34 @@ def test_a_login_with_the_audits_next_lands_on_this_site(site: tuple[str, Any]) 
         assert page.url == f"{base}/"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "hint", "too_short", "too_common"),
+    [
+        ("zh", "至少 10 位", "密码至少 10 位", "最常见的密码"),
+        ("en", "At least 10 characters", "at least 10 characters", "most common"),
+    ],
+)
+def test_the_registration_page_shows_the_password_rule_and_its_refusals(
+    site: tuple[str, Any], lang: str, hint: str, too_short: str, too_common: str
+) -> None:
+    """Issue 8, defect 6: the hint says 10, and the API's refusal shows in the page's language."""
+    base, browser = site
+    context, page = fresh_page(browser)
+    try:
+        page.goto(f"{base}/register?lang={lang}")
+        assert hint in page.inner_text("#register-form")
+        page.fill("input[name=username]", f"newcomer_{lang}")
+        message = page.locator("#register-form [data-message]")
+        for password, words in (("12345678", too_short), ("1234567890", too_common)):
+            page.fill("input[name=password]", password)
+            page.click("#register-form button[type=submit]")
+            page.wait_for_function(
+                "words => document.querySelector('#register-form [data-message]').textContent.includes(words)",
+                arg=words,
+            )
+            assert message.is_visible()
+        assert page.url.startswith(f"{base}/register")  # nothing was created, nowhere to go
+    finally:
+        context.close()

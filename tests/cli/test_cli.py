@@ -245,8 +245,9 @@ def test_demo_accounts_log_in_with_the_demo_password(seeded: str, engine_for: En
     try:
         for username in ("staff", "seller1", "bidder5"):
             with container.transaction() as uow:
-                user, token = accounts.login(uow, username, "paimai-demo", ttl_hours=1)
-                assert user.username == username and token
+                logged_in = accounts.login(uow, username, "paimai-demo", ttl_hours=1, address="127.0.0.1")
+                assert isinstance(logged_in, accounts.LoggedIn)
+                assert logged_in.user.username == username and logged_in.token
     finally:
         container.dispose()
 

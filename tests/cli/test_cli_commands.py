@@ -58,8 +58,9 @@ def test_user_create_with_roles(tmp_path: Path, engine_for: EngineFor) -> None:
         assert (users["shop"].seller_status, users["shop"].seller_kind) == ("approved", "individual")
         assert (users["court"].seller_status, users["court"].seller_kind) == ("approved", "court")
         assert ledger_service.wallet(session, users["ann"].id) == {"available": 0, "frozen": 0}
-        user, _token = accounts.login(UnitOfWork(session, datetime.now(UTC)), "ann", "password-1", ttl_hours=1)
-        assert user.username == "ann"
+        uow = UnitOfWork(session, datetime.now(UTC))
+        logged_in = accounts.login(uow, "ann", "password-1", ttl_hours=1, address="127.0.0.1")
+        assert isinstance(logged_in, accounts.LoggedIn) and logged_in.user.username == "ann"
 
 
 def test_user_create_refuses_a_duplicate_username(tmp_path: Path, engine_for: EngineFor) -> None:
@@ -74,10 +75,22 @@ def test_user_create_refuses_a_duplicate_username(tmp_path: Path, engine_for: En
         assert conn.scalar(select(User.is_staff)) is False
 
 
-def test_user_create_refuses_a_short_password(tmp_path: Path) -> None:
-    result = paimai("user", "create", "--username", "ann", "--password", "short", url=sqlite_url(tmp_path / "s.db"))
+def test_user_create_refuses_a_weak_password(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "s.db")
+    short = paimai("user", "create", "--username", "ann", "--password", "short-pw1", url=url)  # 9 characters
+    assert short.exit_code == 2
+    assert "PASSWORD_TOO_SHORT" in short.output and "10 characters" in short.output and "至少 10 位" in short.output
+    common = paimai("user", "create", "--username", "ann", "--password", "Password12", url=url)
+    assert common.exit_code == 2
+    assert "PASSWORD_TOO_COMMON" in common.output and "常见" in common.output
+    assert not (tmp_path / "s.db").exists()  # refused before anything is done
+
+
+def test_demo_refuses_a_weak_password(tmp_path: Path) -> None:
+    result = paimai("demo", "--password", "1234567890", url=sqlite_url(tmp_path / "d.db"))
     assert result.exit_code == 2
-    assert "8 characters" in result.output
+    assert "PASSWORD_TOO_COMMON" in result.output
+    assert not (tmp_path / "d.db").exists()
 
 
 # ---- clock ------------------------------------------------------------------------------------------------

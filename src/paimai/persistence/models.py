@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -51,6 +52,21 @@ class User(Base):
     id_number_masked: Mapped[str | None] = mapped_column(String(32))
     real_name_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# A username is taken whatever its case (`Bob` once `bob` exists), by the database too (issue 8).
+Index("uq_users_lower_username", func.lower(User.username), unique=True)
+
+
+class LoginFailure(Base):
+    """The consecutive failed logins of one (lower-cased user name, client address) pair (domain.login_throttle).
+    Kept for unknown names too, so the back-off does not tell which names exist; a success deletes the row."""
+
+    __tablename__ = "login_failures"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(String(128), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class AuthToken(Base):

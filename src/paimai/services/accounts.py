@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
-from ..domain import ledger
+from ..domain import ledger, login_throttle
 from ..domain.calendar import beijing_date
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.identity import verify_identity
-from ..persistence.models import AuthToken, SellerApplication, User
+from ..domain.login_throttle import FailureStreak
+from ..persistence.models import AuthToken, LoginFailure, SellerApplication, User
 from . import locks
 from .locks import ensure_accounts
+from .passwords import check_new_password
 from .uow import UnitOfWork
 
 _hasher = PasswordHasher()
@@ -25,6 +31,11 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("paimai-no-such-user")
 
 SELLER_KINDS = ("individual", "business", "court")
+
+
+def _same_username(username: str) -> ColumnElement[bool]:
+    """Usernames compare case-insensitively (what the index uq_users_lower_username keeps unique)."""
+    return func.lower(User.username) == username.lower()
 
 
 def hash_token(token: str) -> str:
@@ -40,8 +51,11 @@ def register(
     is_staff: bool = False,
     seller_kind: str | None = None,
 ) -> User:
+    """A new account. The password must pass the password rule; a username is taken whatever its case
+    (`Bob` once `bob` exists: the unique index on lower(username) holds it under a race too)."""
+    check_new_password(password)
     session = uow.session
-    if session.scalar(select(User.id).where(User.username == username)) is not None:
+    if session.scalar(select(User.id).where(_same_username(username))) is not None:
         raise DomainError(ErrorCode.USERNAME_TAKEN, username=username)
     user = User(
         username=username,
@@ -59,15 +73,40 @@ def register(
     return user
 
 
-def login(uow: UnitOfWork, username: str, password: str, ttl_hours: int) -> tuple[User, str]:
-    """Check the password and issue a fresh token (the bearer token and the page cookie are one)."""
-    user = uow.session.scalar(select(User).where(User.username == username))
+@dataclass(frozen=True)
+class LoggedIn:
+    user: User
+    token: str
+
+
+MAX_ADDRESS_LENGTH = 128  # the column's width: a longer "address" (a proxy's garbage) is cut, not refused
+
+
+@locks.step
+def login(uow: UnitOfWork, username: str, password: str, ttl_hours: int, *, address: str) -> LoggedIn | DomainError:
+    """Check the password and issue a fresh token (the bearer token and the page cookie are one).
+
+    A refusal is returned, not raised: a wrong password's failure is recorded in this transaction and must
+    be committed; the caller raises the refusal after the commit. The (user name, address) pair's back-off
+    (domain.login_throttle) is judged first, before the password is looked at; failures from other
+    addresses never hold this one back.
+    """
+    name, address = username.lower(), address[:MAX_ADDRESS_LENGTH]
+    row = locks.login_failure(uow.session, name, address)
+    streak = FailureStreak(row.failures, row.last_failure_at) if row else None
+    wait = login_throttle.retry_after(streak, uow.now)
+    if wait is not None:
+        return DomainError(ErrorCode.RATE_LIMITED, scope="login", retry_after=wait)
+    user = uow.session.scalar(select(User).where(_same_username(username)))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
-        raise DomainError(ErrorCode.INVALID_CREDENTIALS) from None
+        user = None
     if user is None:
-        raise DomainError(ErrorCode.INVALID_CREDENTIALS)
+        _record_failure(uow, row, login_throttle.after_failure(streak, uow.now), name, address)
+        return DomainError(ErrorCode.INVALID_CREDENTIALS)
+    if row is not None:
+        uow.session.delete(row)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     token = secrets.token_urlsafe(32)
@@ -79,7 +118,26 @@ def login(uow: UnitOfWork, username: str, password: str, ttl_hours: int) -> tupl
             expires_at=uow.now + timedelta(hours=ttl_hours),
         )
     )
-    return user, token
+    return LoggedIn(user, token)
+
+
+def _record_failure(
+    uow: UnitOfWork, row: LoginFailure | None, streak: FailureStreak, username: str, address: str
+) -> None:
+    if row is not None:  # locked above: nobody else counts this pair meanwhile
+        row.failures, row.last_failure_at = streak.failures, streak.last_failure_at
+        return
+    # The pair's first failure: another attempt may be inserting the same row now; then count on top of it.
+    insert = pg_insert if uow.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(LoginFailure).values(
+        username=username, address=address, failures=streak.failures, last_failure_at=streak.last_failure_at
+    )
+    uow.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[LoginFailure.username, LoginFailure.address],
+            set_={"failures": LoginFailure.failures + 1, "last_failure_at": statement.excluded.last_failure_at},
+        )
+    )
 
 
 def logout(uow: UnitOfWork, token: str) -> None:

@@ -1,5 +1,6 @@
 """The one lock order. Every write transaction takes its row locks through this module, in this order:
 
+    0. login failures         by (user name, address): only a login takes one, and nothing else before it
     1. lots                   by id
     2. second-chance offers   by id
     3. orders                 by id
@@ -40,7 +41,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import String
 
 from ..domain.ledger import Account
-from ..persistence.models import LedgerAccount, Lot, SecondChanceOffer, User
+from ..persistence.models import LedgerAccount, LoginFailure, Lot, SecondChanceOffer, User
 from ..persistence.models import Order as OrderRow
 from .uow import UnitOfWork
 
@@ -49,6 +50,7 @@ OWNER_RANK = {"user": 0, "escrow": 1, "platform": 2, "external": 3}
 
 
 class Level(IntEnum):
+    LOGIN_FAILURE = 0
     LOT = 1
     OFFER = 2
     ORDER = 3
@@ -116,6 +118,19 @@ def step(fn: F) -> F:
 
 def _is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def login_failure(session: Session, username: str, address: str) -> LoginFailure | None:
+    """Lock one pair's failure streak (None when it has none), so parallel guesses from the pair queue and
+    each sees the count the one before it left, not the count they all started from."""
+    key = (username, address)
+    _held(session).take(Level.LOGIN_FAILURE, [(key, key)])
+    query = (
+        select(LoginFailure)
+        .where(LoginFailure.username == username, LoginFailure.address == address)
+        .with_for_update(key_share=True)
+    )
+    return session.scalar(query.execution_options(populate_existing=True))
 
 
 def lot(session: Session, lot_id: int, *, skip_locked: bool = False) -> Lot | None:

@@ -37,6 +37,18 @@ def _settings() -> Settings:
         raise typer.Exit(2) from None
 
 
+def _refuse_weak_password(password: str) -> None:
+    """The password rule of registration (PASSWORD_TOO_SHORT, PASSWORD_TOO_COMMON), before anything is done."""
+    from ...domain.errors import DomainError
+    from ...services.passwords import check_new_password
+
+    try:
+        check_new_password(password)
+    except DomainError as error:
+        typer.secho(f"{error.code.name}: {' / '.join(i18n.error_messages(error))}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+
+
 @app.command()
 def migrate() -> None:
     """Bring the database schema up to date (Alembic)."""
@@ -71,13 +83,16 @@ def serve(
         workers=workers,
         log_level="info",
         timeout_graceful_shutdown=3,
+        # uvicorn would believe X-Forwarded-For from 127.0.0.1 by default; the app applies
+        # PAIMAI_TRUSTED_PROXIES itself (adapters/http/app.py), so the server trusts no one.
+        proxy_headers=False,
     )
 
 
 @app.command()
 def demo(
     lots: Annotated[int, typer.Option(min=7, max=200, help="how many lots")] = 30,
-    password: Annotated[str, typer.Option(help="password of every demo account")] = "paimai-demo",  # noqa: S107
+    password: Annotated[str, typer.Option(help="every demo account's password (10+, not common)")] = "paimai-demo",  # noqa: S107
 ) -> None:
     """Seed demo data: staff, two sellers, bidders with wallets, lots in every category and state. Safe to run
     again: it adds nothing, or only fresh live lots once the earlier ones have ended."""
@@ -85,9 +100,7 @@ def demo(
     from ...persistence.migrate import upgrade
     from .demo import DemoConflict, FixtureError, seed
 
-    if len(password) < 8:
-        typer.secho(" / ".join(i18n.both("cli.password_too_short")), fg=typer.colors.RED, err=True)
-        raise typer.Exit(2)
+    _refuse_weak_password(password)
     settings = _settings()
     upgrade(settings.effective_database_url)
     container = Container(settings)
@@ -107,7 +120,7 @@ def demo(
 @user_app.command("create")
 def user_create(
     username: Annotated[str, typer.Option(help="login name")],
-    password: Annotated[str, typer.Option(help="password (8+ characters)")],
+    password: Annotated[str, typer.Option(help="password (10+ characters, not a common one)")],
     staff: Annotated[bool, typer.Option(help="back-office account")] = False,
     seller: Annotated[bool, typer.Option(help="approved seller")] = False,
     court: Annotated[bool, typer.Option(help="approved court seller (judicial lots)")] = False,
@@ -119,9 +132,7 @@ def user_create(
     from ...persistence.migrate import upgrade
     from ...services import accounts
 
-    if len(password) < 8:
-        typer.secho(" / ".join(i18n.both("cli.password_too_short")), fg=typer.colors.RED, err=True)
-        raise typer.Exit(2)
+    _refuse_weak_password(password)
     settings = _settings()
     upgrade(settings.effective_database_url)
     container = Container(settings)

@@ -23,6 +23,7 @@ from .deps import (
     ContainerDep,
     OptionalUserDep,
     UserDep,
+    client_address,
     csrf_token,
     run_idempotent,
 )
@@ -51,7 +52,8 @@ router = APIRouter(prefix="/api/v1")
 
 
 @router.post("/auth/register", status_code=201, tags=["accounts"])
-def register(body: RegisterIn, container: ContainerDep) -> dict[str, Any]:
+def register(body: RegisterIn, request: Request, container: ContainerDep) -> dict[str, Any]:
+    container.rate_limit("register-address", client_address(request), container.settings.register_limit_per_address)
     with container.transaction() as uow:
         user = accounts.register(uow, body.username, body.password, body.display_name)
         return user_json(user)
@@ -67,12 +69,18 @@ def set_session_cookies(response: Response, token: str, secret_key: str, secure:
 
 @router.post("/auth/login", tags=["accounts"])
 def login(body: LoginIn, request: Request, container: ContainerDep) -> JSONResponse:
-    address = request.client.host if request.client else "unknown"
-    container.rate_limit("login-account", body.username.lower(), container.settings.login_limit_per_account)
+    """Refused with 429 while this (user name, address) pair backs off, before the password is checked; a
+    wrong password is recorded (committed) and then refused with 401."""
+    address = client_address(request)
     container.rate_limit("login-address", address, container.settings.login_limit_per_address)
     with container.transaction() as uow:
-        user, token = accounts.login(uow, body.username, body.password, container.settings.token_ttl_hours)
-        result = {"token": token, "user": user_json(user)}
+        outcome = accounts.login(uow, body.username, body.password, container.settings.token_ttl_hours, address=address)
+        if isinstance(outcome, DomainError):
+            refusal = outcome
+        else:
+            refusal, token, result = None, outcome.token, {"token": outcome.token, "user": user_json(outcome.user)}
+    if refusal is not None:
+        raise refusal  # after the commit: the failure stays counted
     response = JSONResponse(result)
     settings = container.settings
     set_session_cookies(

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from ...bootstrap import Container
 from ...config import Settings
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     if docs:
         api_docs.install(app)
     app.add_middleware(BodySizeLimit)
+    if container.settings.trusted_proxy_list:  # outermost: every handler and limit sees the real client
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=container.settings.trusted_proxy_list)
     app.add_middleware(SecurityHeaders, production=settings.env == "production")  # outermost: on every answer
     return app
 

@@ -34,6 +34,13 @@ def get_container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
+def client_address(request: Request) -> str:
+    """Who is asking, for the per-address limits: the connection's peer. Behind a reverse proxy listed in
+    PAIMAI_TRUSTED_PROXIES the app's ProxyHeadersMiddleware has already put the right-most address of
+    X-Forwarded-For that is not a trusted proxy here; from anyone else the header is ignored."""
+    return request.client.host if request.client else "unknown"
+
+
 def request_token(request: Request) -> tuple[str | None, bool]:
     """(token, from_cookie). Bearer wins; a cookie-authenticated unsafe request must pass CSRF."""
     header = request.headers.get("Authorization", "")

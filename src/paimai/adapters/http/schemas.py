@@ -49,7 +49,7 @@ class Strict(BaseModel):
 
 class RegisterIn(Strict):
     username: str = Field(min_length=3, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")
-    password: str = Field(min_length=8, max_length=128)
+    password: str = Field(min_length=1, max_length=128)  # the length and list rule: domain.passwords
     display_name: str | None = Field(default=None, min_length=1, max_length=64)
 
 

@@ -51,6 +51,7 @@ DETAILED_ERRORS = (
     ErrorCode.ORDER_TRANSITION_NOT_ALLOWED,
     ErrorCode.LOT_INVALID,
     ErrorCode.CLOCK_OUT_OF_RANGE,
+    ErrorCode.PASSWORD_TOO_SHORT,
 )
 
 ERRORS = Family("error.", tuple(code.name for code in ErrorCode))
