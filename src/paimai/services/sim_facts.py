@@ -163,13 +163,17 @@ def _ledger_facts(session: Session, marks: Marks, facts: StepFacts) -> None:
             select(LedgerAccount.owner, func.sum(LedgerAccount.balance)).group_by(LedgerAccount.owner)
         )
     }
-    frozen_users = [int(key.split(":")[1]) for key in facts.posted if key.startswith("user:") and key.endswith(":frozen")]
+    frozen_users = [
+        int(key.split(":")[1]) for key in facts.posted if key.startswith("user:") and key.endswith(":frozen")
+    ]
     if frozen_users:
         facts.frozen_balances = {
             int(owner_id): int(balance)
             for owner_id, balance in session.execute(
                 select(LedgerAccount.owner_id, LedgerAccount.balance).where(
-                    LedgerAccount.owner == "user", LedgerAccount.bucket == "frozen", LedgerAccount.owner_id.in_(frozen_users)
+                    LedgerAccount.owner == "user",
+                    LedgerAccount.bucket == "frozen",
+                    LedgerAccount.owner_id.in_(frozen_users),
                 )
             )
         }
@@ -196,15 +200,19 @@ def lot_states(
     submissions: dict[int, list[Submission]] = {lot_id: [] for lot_id in lots}
     for lot_id, order_no, bidder_id, amount, max_amount in session.execute(
         select(Bid.lot_id, Bid.order_no, Bid.bidder_id, Bid.amount, Bid.max_amount)
-        .where(
-            Bid.lot_id.in_(ids), Bid.status == "active", Bid.kind.in_([BidKind.BID.value, BidKind.MAX_RAISE.value])
-        )
+        .where(Bid.lot_id.in_(ids), Bid.status == "active", Bid.kind.in_([BidKind.BID.value, BidKind.MAX_RAISE.value]))
         .order_by(Bid.lot_id, Bid.order_no)
     ):
-        submissions[lot_id].append(Submission(order_no, bidder_id, amount, max_amount if max_amount is not None else amount))
+        # A max raise has no amount, only a maximum; a plain bid's maximum is its amount.
+        maximum = max_amount if max_amount is not None else amount
+        if maximum is None:  # pragma: no cover - a bid row always has an amount or a maximum
+            raise ValueError(f"bid {order_no} on lot {lot_id} has neither an amount nor a maximum")
+        submissions[lot_id].append(Submission(order_no, bidder_id, amount, maximum))
     deposits: dict[int, list[DepositFact]] = {lot_id: [] for lot_id in lots}
     for row in session.scalars(select(Deposit).where(Deposit.lot_id.in_(ids)).order_by(Deposit.id)):
-        deposits[row.lot_id].append(DepositFact(row.id, row.user_id, row.amount, row.status, row.settled_at is not None))
+        deposits[row.lot_id].append(
+            DepositFact(row.id, row.user_id, row.amount, row.status, row.settled_at is not None)
+        )
     order_rows: dict[int, list[OrderRow]] = {lot_id: [] for lot_id in lots}
     for order in session.scalars(select(OrderRow).where(OrderRow.lot_id.in_(ids)).order_by(OrderRow.id)):
         order_rows[order.lot_id].append(order)
@@ -212,7 +220,9 @@ def lot_states(
     escrows: dict[str, int] = {}
     if escrow_keys:
         escrows = dict(
-            session.execute(select(LedgerAccount.key, LedgerAccount.balance).where(LedgerAccount.key.in_(escrow_keys))).all()
+            session.execute(
+                select(LedgerAccount.key, LedgerAccount.balance).where(LedgerAccount.key.in_(escrow_keys))
+            ).all()
         )
     offers: dict[int, list[OfferState]] = {lot_id: [] for lot_id in lots}
     for offer in session.scalars(
@@ -250,7 +260,9 @@ def lot_states(
             submissions=tuple(submissions[lot_id]),
             deposits=tuple(deposits[lot_id]),
             orders=tuple(
-                OrderFact(o.id, o.buyer_id, OrderStatus(o.status), o.price, int(escrows.get(f"escrow:{o.id}:escrow", 0)))
+                OrderFact(
+                    o.id, o.buyer_id, OrderStatus(o.status), o.price, int(escrows.get(f"escrow:{o.id}:escrow", 0))
+                )
                 for o in order_rows[lot_id]
             ),
             record_break=None if broken is None else f"the record breaks at entry {broken.seq} ({broken.reason})",
@@ -312,7 +324,9 @@ def order_ids(session: Session, lot_id: int) -> list[int]:
 
 def offer_ids(session: Session, lot_id: int) -> list[int]:
     return list(
-        session.scalars(select(SecondChanceOffer.id).where(SecondChanceOffer.lot_id == lot_id).order_by(SecondChanceOffer.id))
+        session.scalars(
+            select(SecondChanceOffer.id).where(SecondChanceOffer.lot_id == lot_id).order_by(SecondChanceOffer.id)
+        )
     )
 
 

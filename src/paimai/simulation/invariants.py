@@ -18,9 +18,7 @@ from ..domain.orders.model import TERMINAL, UNPAID, OrderStatus
 from ..domain.rules import LotRules
 
 # An order's price sits in its escrow account from payment until it is paid out or refunded.
-ESCROW_HELD = frozenset(
-    {OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.REFUND_REQUESTED, OrderStatus.DISPUTED}
-)
+ESCROW_HELD = frozenset({OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.REFUND_REQUESTED, OrderStatus.DISPUTED})
 # Owners whose accounts may go negative: only the outside world's sandbox channel (money comes in from it).
 MAY_GO_NEGATIVE = frozenset({"external"})
 OPEN_LOT = frozenset({LotStatus.SCHEDULED, LotStatus.LIVE})
@@ -111,7 +109,9 @@ def check_money(money_in: int, money_out: int, totals_by_owner: Mapping[str, int
     outside = sum(total for owner, total in totals_by_owner.items() if owner in MAY_GO_NEGATIVE)
     out: list[Violation] = []
     if inside != money_in - money_out:
-        out.append(Violation("money_not_conserved", f"balances sum to {inside}, money in − out is {money_in - money_out}"))
+        out.append(
+            Violation("money_not_conserved", f"balances sum to {inside}, money in − out is {money_in - money_out}")
+        )
     if outside != -(money_in - money_out):
         out.append(Violation("money_not_conserved", f"the outside account is {outside}, not {-(money_in - money_out)}"))
     return out
@@ -120,14 +120,14 @@ def check_money(money_in: int, money_out: int, totals_by_owner: Mapping[str, int
 def check_frozen(frozen_balances: Mapping[int, int], frozen_deposits: Mapping[int, int]) -> list[Violation]:
     """A user's frozen balance is exactly the deposits still frozen for them: a deposit released, applied or
     forfeited twice (or never) leaves the two apart."""
-    return [
-        Violation(
-            "frozen_mismatch",
-            f"user {user_id}: frozen balance {frozen_balances[user_id]}, frozen deposits {frozen_deposits.get(user_id, 0)}",
-        )
-        for user_id in sorted(frozen_balances)
-        if frozen_balances[user_id] != frozen_deposits.get(user_id, 0)
-    ]
+    out: list[Violation] = []
+    for user_id in sorted(frozen_balances):
+        balance, held = frozen_balances[user_id], frozen_deposits.get(user_id, 0)
+        if balance != held:
+            out.append(
+                Violation("frozen_mismatch", f"user {user_id}: frozen balance {balance}, frozen deposits {held}")
+            )
+    return out
 
 
 def check_lot(lot: LotFact) -> list[Violation]:
@@ -166,7 +166,10 @@ def _check_orders(name: str, lot: LotFact) -> list[Violation]:
         held = order.price if order.status in ESCROW_HELD else 0
         if order.escrow != held:
             out.append(
-                Violation("escrow_mismatch", f"order {order.order_id} ({order.status.value}): escrow {order.escrow}, expected {held}")
+                Violation(
+                    "escrow_mismatch",
+                    f"order {order.order_id} ({order.status.value}): escrow {order.escrow}, expected {held}",
+                )
             )
     return out
 

@@ -239,7 +239,9 @@ def restore(
 def simulate(
     seed: Annotated[int, typer.Option(help="the random seed: one seed, one history")] = 1,
     ops: Annotated[int, typer.Option(min=1, help="how many steps")] = 1000,
-    faults: Annotated[bool, typer.Option(help="inject faults: aborts, restarts, double due work, repeated keys")] = False,
+    faults: Annotated[
+        bool, typer.Option(help="inject faults: aborts, restarts, double due work, repeated keys")
+    ] = False,
     database_url: Annotated[
         str | None,
         typer.Option(
@@ -247,7 +249,9 @@ def simulate(
             "leave the run in. Default: a temporary SQLite file"
         ),
     ] = None,
-    full_check_every: Annotated[int, typer.Option(min=0, help="the full audit every so many steps (0: at the end)")] = 1000,
+    full_check_every: Annotated[
+        int, typer.Option(min=0, help="the full audit every so many steps (0: at the end)")
+    ] = 1000,
     shrink_seconds: Annotated[float, typer.Option(min=0, help="time allowed for shrinking a failing history")] = 300,
 ) -> None:
     """Run the platform through its services with many users, sellers, courts and staff, deterministically

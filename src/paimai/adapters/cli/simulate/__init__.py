@@ -62,6 +62,9 @@ def cheap_password_hashing() -> Iterator[None]:
         accounts._hasher = saved
 
 
+TABLES_TO_EMPTY = "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+
+
 class Scratch:
     """Fresh databases for a run and each of its replays: SQLite files copied from one migrated template,
     or one scratch PostgreSQL database beside the one named (never that one), emptied before each run."""
@@ -104,12 +107,8 @@ class Scratch:
             engine = create_engine(self._scratch_url)
             try:
                 with engine.begin() as conn:
-                    tables = [
-                        row[0]
-                        for row in conn.execute(
-                            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
-                        )
-                    ]
+                    listed = conn.execute(text(TABLES_TO_EMPTY))
+                    tables = [row[0] for row in listed]
                     conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
             finally:
                 engine.dispose()
@@ -140,7 +139,7 @@ def run_history(
 ) -> tuple[list[Step], Failure | None, Tally]:
     """Run a history: the given steps (a replay), or `ops` new ones chosen from `seed`. A full check runs
     every `full_every` steps and after the last. Stops at the first failure."""
-    chooser = Chooser(random.Random(seed), faults)
+    chooser = Chooser(random.Random(seed), faults)  # noqa: S311 (a seeded history, not a secret)
     sim = Simulation(settings, full_every=full_every)
     history: list[Step] = []
     failure: Failure | None = None
@@ -191,7 +190,13 @@ def simulate(
         with cheap_password_hashing():
             started = time.monotonic()
             history, failure, tally = run_history(
-                scratch.fresh(keep_at=keep_at), None, seed=seed, ops=ops, faults=faults, full_every=full_every, on_step=on_step
+                scratch.fresh(keep_at=keep_at),
+                None,
+                seed=seed,
+                ops=ops,
+                faults=faults,
+                full_every=full_every,
+                on_step=on_step,
             )
             report = Report(seed, ops, faults, scratch.backend, tally, time.monotonic() - started, history, failure)
             if failure is not None:

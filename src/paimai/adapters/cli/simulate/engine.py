@@ -24,15 +24,25 @@ from ....bootstrap import Container
 from ....clock import SimulatedClock
 from ....config import Settings
 from ....domain import ledger
-from ....domain.errors import DomainError
+from ....domain.errors import DomainError, ErrorCode
 from ....domain.orders import CloseReason, RefundReason
 from ....domain.rules import Category, LotKind, LotRules
 from ....domain.withdrawal import WithdrawalScope
-from ....services import accounts, audit, bidding, deposits, idempotency, lifecycle, lots, sim_facts
+from ....services import (
+    accounts,
+    audit,
+    bidding,
+    deposits,
+    idempotency,
+    lifecycle,
+    lots,
+    sim_facts,
+    watchlist,
+    withdrawal,
+)
 from ....services import ledger as ledger_service
 from ....services import orders as order_service
 from ....services import second_chance as offer_service
-from ....services import watchlist, withdrawal
 from ....services.due import DueItem
 from ....services.types import User
 from ....services.uow import UnitOfWork, canonical_json
@@ -40,16 +50,19 @@ from ....services.visibility import readable_lot, reader_of
 from ....simulation import invariants
 from ....simulation.invariants import Violation
 from ....simulation.steps import Step
+from ...http.errors import domain_error_parts
 from ...scheduler.runner import DueWork
 from .world import IDEMPOTENT, LotView, Model, OfferView, OrderView, UserView
 
-PASSWORD = "sim-Correct-Horse-7391"
+PASSWORD = "sim-Correct-Horse-7391"  # noqa: S105 (the simulated users never log in)
 EPOCH = datetime(2031, 3, 3, 1, 2, 3, tzinfo=UTC)  # the simulated clock's zero: a run never reads real time
 
 
 # Steps that change a lot without writing to its record or its orders' histories (which the checks follow):
 # the lot is looked at again after them.
 SILENT_ON_LOTS = frozenset({"create_lot", "review", "deposit", "offer", "accept_offer", "decline_offer"})
+# Refusals of a second-chance offer that no later step can change.
+NO_OFFER_EVER = frozenset({ErrorCode.NO_RUNNER_UP, ErrorCode.JUDICIAL_SALE_BINDING})
 # Steps that change what the simulation knows of a user.
 ON_USERS = frozenset({"register", "verify", "apply", "decide"})
 
@@ -180,6 +193,8 @@ class Simulation:
         except DomainError as error:
             # Refused: the transaction rolled back, so only what the journal and events show is looked at.
             self.tally.refusals[error.code.name] += 1
+            if step.kind == "offer" and error.code in NO_OFFER_EVER:
+                self.model.closed_to_offers.add(str(step.args.get("lot")))
             touched.clear()
             users.clear()
         except Exception as error:
@@ -244,7 +259,9 @@ class Simulation:
         after = self._footprint()
         problems = []
         if before != after:
-            problems.append(Violation("abort_persisted", f"an aborted {step.kind} left a trace: {_diff(before, after)}"))
+            problems.append(
+                Violation("abort_persisted", f"an aborted {step.kind} left a trace: {_diff(before, after)}")
+            )
         if refused is not None:
             raise refused
         return problems
@@ -252,40 +269,44 @@ class Simulation:
     def _duplicate(
         self, step: Step, operation: Callable[[UnitOfWork], tuple[int, dict[str, Any]]], now: datetime
     ) -> tuple[dict[str, Any], list[Violation]]:
-        """The same request twice with one Idempotency-Key: one effect, the first answer again."""
+        """The same request twice with one Idempotency-Key, as the HTTP adapter runs it (a refusal stored as
+        the key's first answer too): one effect, and the first answer again, byte for byte."""
         user_id = self.users.get(str(step.args.get("user")))
         if user_id is None:
             raise Skip
         key, fingerprint = f"sim-{step.index}", _fingerprint(step)
-        first: idempotency.Outcome | DomainError
-        try:
-            with self.container.transaction(now) as uow:
-                first = idempotency.run_once(uow, user_id, key, fingerprint, operation, lambda body: body)
-        except DomainError as error:
-            first = error
+        first, refusal = self._keyed(user_id, key, fingerprint, operation, now)
         before = self._footprint()
-        second: idempotency.Outcome | DomainError
-        try:
-            with self.container.transaction(self.now()) as uow:
-                second = idempotency.run_once(uow, user_id, key, fingerprint, operation, lambda body: body)
-        except DomainError as error:
-            second = error
+        second, again = self._keyed(user_id, key, fingerprint, operation, self.now())
         after = self._footprint()
         problems: list[Violation] = []
         if before != after:
-            problems.append(Violation("duplicate_applied_twice", f"{step.kind} repeated with one key: {_diff(before, after)}"))
-        if isinstance(first, DomainError):
-            same = (isinstance(second, DomainError) and second.code is first.code) or (
-                isinstance(second, idempotency.Outcome) and second.status >= 400
-            )
-            if not same:
-                problems.append(Violation("duplicate_answer_differs", f"{step.kind}: first refused {first.code.name}, then {second!r}"))
-            if problems:
-                return {}, problems
-            raise first
-        if not (isinstance(second, idempotency.Outcome) and second.replayed and second.body == first.body):
-            problems.append(Violation("duplicate_answer_differs", f"{step.kind}: first {first.body!r}, then {second!r}"))
+            text = f"{step.kind} repeated with one key: {_diff(before, after)}"
+            problems.append(Violation("duplicate_applied_twice", text))
+        if again is not None or not second.replayed or (second.status, second.body) != (first.status, first.body):
+            text = f"{step.kind}: first {first.status} {first.body!r}, then {second.status} {second.body!r}"
+            problems.append(Violation("duplicate_answer_differs", text))
+        if refusal is not None and not problems:
+            raise refusal
         return dict(first.body), problems
+
+    def _keyed(
+        self,
+        user_id: int,
+        key: str,
+        fingerprint: str,
+        operation: Callable[[UnitOfWork], tuple[int, dict[str, Any]]],
+        now: datetime,
+    ) -> tuple[idempotency.Outcome, DomainError | None]:
+        """One keyed request: the stored answer, or the operation and its answer stored (a refusal in a
+        transaction of its own after the refused one rolled back, as adapters/http/deps.py does)."""
+        try:
+            with self.container.transaction(now) as uow:
+                return idempotency.run_once(uow, user_id, key, fingerprint, operation, lambda body: body), None
+        except DomainError as error:
+            status, body = domain_error_parts(error)
+            with self.container.transaction(now) as uow:
+                return idempotency.store_answer(uow, user_id, key, fingerprint, status, body), error
 
     def _footprint(self) -> tuple[object, ...]:
         with self.container.reading() as session:
@@ -396,11 +417,14 @@ class Simulation:
                 leader=name(fact.leader_id) if fact.leader_id else None,
                 withdrawal_allowed=fact.rules.withdrawal_allowed,
                 depositors=frozenset(
-                    name(d.user_id, "?") for d in fact.deposits if d.status == "frozen" and d.amount >= fact.rules.deposit
+                    name(d.user_id, "?")
+                    for d in fact.deposits
+                    if d.status == "frozen" and d.amount >= fact.rules.deposit
                 ),
                 bidders=frozenset(name(s.bidder_id, "?") for s in fact.submissions),
                 orders=[
-                    OrderView(i, name(o.buyer_id, "?"), name(o.seller_id, "?"), o.status) for i, o in enumerate(state.orders)
+                    OrderView(i, name(o.buyer_id, "?"), name(o.seller_id, "?"), o.status)
+                    for i, o in enumerate(state.orders)
                 ],
                 offers=[OfferView(i, name(o.user_id, "?"), o.status) for i, o in enumerate(state.offers)],
             )
@@ -497,7 +521,9 @@ def do_create_lot(sim: Simulation, uow: UnitOfWork, a: dict[str, Any]) -> dict[s
         withdrawal_fee=a["withdrawal_fee"],
     )
     category = Category.REAL_ESTATE if a["judicial"] else Category.ART
-    lot = lots.create_lot(uow, seller, lots.LotDraft(title="模拟拍品 simulated lot", category=category, kind=kind, rules=rules))
+    lot = lots.create_lot(
+        uow, seller, lots.LotDraft(title="模拟拍品 simulated lot", category=category, kind=kind, rules=rules)
+    )
     return {"lot_id": lot.id}
 
 
@@ -522,7 +548,9 @@ def do_bid(sim: Simulation, uow: UnitOfWork, a: dict[str, Any]) -> dict[str, Any
 def do_withdraw(sim: Simulation, uow: UnitOfWork, a: dict[str, Any]) -> dict[str, Any]:
     user = _user(sim, uow.session, a["user"])
     limit = sim.container.platform.withdrawal_quota_per_day
-    done = withdrawal.withdraw(uow, user, _lot(sim, a["lot"]), WithdrawalScope(a["scope"]), None, confirm=True, limit=limit)
+    done = withdrawal.withdraw(
+        uow, user, _lot(sim, a["lot"]), WithdrawalScope(a["scope"]), None, confirm=True, limit=limit
+    )
     return {"withdrawal_id": done.record.id, "fee": done.record.fee}
 
 

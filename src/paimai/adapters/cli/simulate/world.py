@@ -97,6 +97,9 @@ class LotView:
 class Model:
     users: dict[str, UserView] = field(default_factory=dict)
     lots: dict[str, LotView] = field(default_factory=dict)
+    # Lots whose seller was told no second-chance offer can be made (no runner-up, a judicial sale): asking
+    # again is a refusal already seen, so it is asked only now and then.
+    closed_to_offers: set[str] = field(default_factory=set)
 
     def by_role(self, *roles: str) -> list[UserView]:
         return [u for u in self.users.values() if u.role in roles]
@@ -194,7 +197,10 @@ class Chooser:
     # ---- accounts -------------------------------------------------------------------------------------
 
     def _register(self, index: int, model: Model, now: datetime) -> dict[str, Any] | None:
-        if len(model.users) >= MAX_USERS or self.rng.random() < 0.2:
+        full = len(model.users) >= MAX_USERS
+        if full and self.rng.random() < 0.9:  # the cast is complete: a taken name only now and then
+            return None
+        if full or self.rng.random() < 0.2:
             name = self.anyone(model)
             return None if name is None else {"username": name, "role": "bidder"}  # USERNAME_TAKEN
         role = self.rng.choices(["bidder", "seller", "court", "plain", "staff"], [6, 1.5, 0.6, 1.5, 0.4])[0]
@@ -202,6 +208,8 @@ class Chooser:
 
     def _verify(self, index: int, model: Model, now: datetime) -> dict[str, Any] | None:
         unverified = [u for u in model.bidders() if not u.verified]
+        if not unverified and self.rng.random() < 0.9:  # everyone is verified: a second try now and then
+            return None
         user: UserView | None = self.pick(unverified) if unverified and self.rng.random() < 0.9 else None
         name = user.username if user else self.anyone(model)
         if name is None:
@@ -210,7 +218,13 @@ class Chooser:
         return {"user": name, "name": "张三", "id_number": id_number(index, valid=valid)}
 
     def _apply(self, index: int, model: Model, now: datetime) -> dict[str, Any] | None:
-        plain = [u for u in model.users.values() if u.seller_status in ("none", "rejected") and not u.is_staff]
+        plain = [
+            u
+            for u in model.users.values()
+            if u.seller_status in ("none", "rejected") and not u.is_staff and not u.pending_application
+        ]
+        if not plain and self.rng.random() < 0.9:
+            return None
         user: UserView | None = self.pick(plain) if plain and self.rng.random() < 0.85 else None
         name = user.username if user else self.anyone(model)
         if name is None:
@@ -277,8 +291,9 @@ class Chooser:
         if not lots:
             return None
         if self.rng.random() < stray:
-            return self.rng.choice(lots)  # type: ignore[no-any-return]
-        return self.pick([lot for lot in lots if want(lot)])  # type: ignore[no-any-return]
+            return self.rng.choice(lots)
+        found: LotView | None = self.pick([lot for lot in lots if want(lot)])
+        return found
 
     def _review(self, index: int, model: Model, now: datetime) -> dict[str, Any] | None:
         lot = self._lot(model, lambda lot: lot.status == "pending_review")
@@ -306,13 +321,22 @@ class Chooser:
         if lot is None:
             return None
         pool = sorted(lot.depositors)
-        name = self.pick(pool) if pool and rng.random() < 0.93 else (lot.seller if rng.random() < 0.4 else self.anyone(model))
+        name = (
+            self.pick(pool)
+            if pool and rng.random() < 0.93
+            else (lot.seller if rng.random() < 0.4 else self.anyone(model))
+        )
         if name is None:
             return None
         nxt = lot.start_price if lot.price is None else lot.price + lot.increment
         if name == lot.leader:  # the leader raises their maximum
             base = (lot.price or lot.start_price) + lot.increment
-            return {"user": name, "lot": lot.handle, "amount": base, "max_amount": base + lot.increment * rng.randint(1, 6)}
+            return {
+                "user": name,
+                "lot": lot.handle,
+                "amount": base,
+                "max_amount": base + lot.increment * rng.randint(1, 6),
+            }
         amount = nxt + lot.increment * rng.choice([0, 0, 0, 1, 2])
         roll = rng.random()
         if roll < 0.04:
@@ -378,19 +402,30 @@ class Chooser:
         settled = ("completed", "closed", "refunded", "seller_refused", "defaulted")
         live = [(lot, order) for lot, order in found if order.status not in settled]
         # After a default the seller may offer the lot to the runner-up, once.
-        live += [(lot, order) for lot, order in found if order.status == "defaulted" and not lot.offers]
+        live += [
+            (lot, order)
+            for lot, order in found
+            if order.status == "defaulted" and not lot.offers and lot.handle not in model.closed_to_offers
+        ]
         if not live and rng.random() < 0.85:
             return None
         lot, order = rng.choice(live if live and rng.random() < 0.95 else found)
         staff = self.pick(model.staff())
+        buyer, seller = order.buyer, order.seller
         moves: dict[str, list[tuple[float, str, str]]] = {
-            "awaiting_payment": [(70, "pay", order.buyer), (12, "request_close", order.buyer), (4, "refuse_to_sell", order.seller), (3, "pay", order.seller)],
-            "close_requested": [(50, "accept_close", order.seller), (35, "decline_close", order.seller), (10, "pay", order.buyer)],
-            "paid": [(70, "ship", order.seller), (5, "refuse_to_sell", order.seller), (5, "confirm", order.buyer), (5, "request_refund", order.buyer)],
-            "shipped": [(50, "confirm", order.buyer), (25, "request_refund", order.buyer), (6, "undeliverable", order.seller), (4, "ship", order.seller)],
-            "refund_requested": [(50, "accept_refund", order.seller), (40, "decline_refund", order.seller), (5, "confirm", order.buyer)],
-            "disputed": [(80, "resolve", staff.username if staff else order.buyer), (10, "resolve", order.seller)],
-            "defaulted": [(60, "offer", order.seller), (10, "offer", order.buyer)],
+            "awaiting_payment": [
+                (70, "pay", buyer), (12, "request_close", buyer), (4, "refuse_to_sell", seller), (3, "pay", seller)
+            ],
+            "close_requested": [(50, "accept_close", seller), (35, "decline_close", seller), (10, "pay", buyer)],
+            "paid": [
+                (70, "ship", seller), (5, "refuse_to_sell", seller), (5, "confirm", buyer), (5, "request_refund", buyer)
+            ],
+            "shipped": [
+                (50, "confirm", buyer), (25, "request_refund", buyer), (6, "undeliverable", seller), (4, "ship", seller)
+            ],
+            "refund_requested": [(50, "accept_refund", seller), (40, "decline_refund", seller), (5, "confirm", buyer)],
+            "disputed": [(80, "resolve", staff.username if staff else buyer), (10, "resolve", seller)],
+            "defaulted": [(60, "offer", seller), (10, "offer", buyer)],
         }  # fmt: skip
         choices = moves.get(order.status, [(1, "pay", order.buyer), (1, "offer", order.seller)])
         _, kind, actor = rng.choices(choices, [w for w, _, _ in choices])[0]
