@@ -225,9 +225,15 @@ def lot_states(
             ).all()
         )
     offers: dict[int, list[OfferState]] = {lot_id: [] for lot_id in lots}
-    for offer in session.scalars(
-        select(SecondChanceOffer).where(SecondChanceOffer.lot_id.in_(ids)).order_by(SecondChanceOffer.id)
-    ):
+    with_orders = [lot_id for lot_id, rows in order_rows.items() if rows]  # an offer follows a defaulted order
+    found = (
+        session.scalars(
+            select(SecondChanceOffer).where(SecondChanceOffer.lot_id.in_(with_orders)).order_by(SecondChanceOffer.id)
+        )
+        if with_orders
+        else ()
+    )
+    for offer in found:
         offers[offer.lot_id].append(OfferState(offer.id, offer.user_id, offer.status))
     chains: dict[int, list[dict[str, object]]] = {lot_id: [] for lot_id in lots}
     for event in session.execute(
@@ -332,26 +338,29 @@ def offer_ids(session: Session, lot_id: int) -> list[int]:
 
 def footprint(session: Session) -> tuple[object, ...]:
     """A cheap digest of everything a step can write: row counts and per-status counts of every table a
-    service touches, lots' sequence numbers and balances. An aborted step must leave it unchanged."""
+    service touches, lots' sequence numbers and balances. An aborted step must leave it unchanged.
+
+    The counts and sums are one statement (one round trip on PostgreSQL), the per-status counts one each."""
     from ..persistence.models import Base
 
-    counts: list[object] = []
-    for table in Base.metadata.sorted_tables:
-        if table.name in ("clock_state", "auth_tokens"):
-            continue
-        counts.append((table.name, session.scalar(select(func.count()).select_from(table))))
-    for model, column in (
-        (Lot, Lot.status),
-        (OrderRow, OrderRow.status),
-        (Deposit, Deposit.status),
-        (Bid, Bid.status),
-        (SecondChanceOffer, SecondChanceOffer.status),
-        (User, User.seller_status),
+    tables = [table for table in Base.metadata.sorted_tables if table.name not in ("clock_state", "auth_tokens")]
+    scalars = [select(func.count()).select_from(table).scalar_subquery() for table in tables]
+    scalars += [
+        select(func.coalesce(func.sum(Lot.seq), 0)).scalar_subquery(),
+        select(func.coalesce(func.sum(Deposit.amount), 0)).scalar_subquery(),
+        select(func.count()).where(User.real_name_verified_at.is_not(None)).scalar_subquery(),
+    ]
+    values = session.execute(select(*scalars)).one()
+    counts: list[object] = [(table.name, values[i]) for i, table in enumerate(tables)]
+    counts += list(values[len(tables) :])
+    for column in (
+        Lot.status,
+        OrderRow.status,
+        Deposit.status,
+        Bid.status,
+        SecondChanceOffer.status,
+        User.seller_status,
     ):
         counts.append(tuple(sorted(session.execute(select(column, func.count()).group_by(column)).all())))
-        del model
-    counts.append(session.scalar(select(func.coalesce(func.sum(Lot.seq), 0))))
-    counts.append(session.scalar(select(func.coalesce(func.sum(Deposit.amount), 0))))
-    counts.append(session.scalar(select(func.count()).where(User.real_name_verified_at.is_not(None))))
     counts.append(tuple(sorted(session.execute(select(LedgerAccount.key, LedgerAccount.balance)).all())))
     return tuple(counts)

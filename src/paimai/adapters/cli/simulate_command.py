@@ -4,6 +4,7 @@ history (docs/testing.md)."""
 from __future__ import annotations
 
 import sys
+import time
 
 import typer
 from rich.console import Console
@@ -31,9 +32,17 @@ def run_simulate(
         task = progress.add_task("", total=ops)
         shrink_task = None
 
+        started = time.monotonic()
+        tenth = max(ops // 10, 1)
+
         def on_step(index: int) -> None:
             if index % 25 == 0 or index + 1 == ops:
                 progress.update(task, completed=index + 1)
+            if not console.is_terminal and (index + 1) % tenth == 0 and index + 1 < ops:
+                # No bar off a terminal (CI's log): a line every tenth of the run shows it is moving.
+                console.print(
+                    f"simulate: {index + 1} of {ops} step(s), {time.monotonic() - started:.0f} s", highlight=False
+                )
 
         def on_shrink(replays: int, length: int) -> None:
             nonlocal shrink_task

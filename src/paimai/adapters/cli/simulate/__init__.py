@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from argon2 import PasswordHasher
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from ....bootstrap import engine_for
 from ....config import Settings
 from ....persistence.migrate import upgrade
 from ....services import accounts
@@ -74,6 +75,7 @@ class Scratch:
         self.postgres = self.url.startswith("postgres")
         self.dir = Path(tempfile.mkdtemp(prefix="paimai-sim-"))
         self.runs = 0
+        self._replay_engine: Engine | None = None
         if self.postgres:
             base = make_url(self.url)
             if base.drivername in ("postgresql", "postgres"):
@@ -100,9 +102,19 @@ class Scratch:
     def backend(self) -> str:
         return "postgresql" if self.postgres else "sqlite"
 
-    def fresh(self, *, keep_at: Path | None = None) -> Settings:
-        """Settings for a run on an empty, migrated database."""
+    def replay_engine(self) -> Engine:
+        """The one engine every replay runs on (one path, one URL), so statements compile once per shrink."""
+        if self._replay_engine is None:
+            self._replay_engine = engine_for(
+                self._scratch_url if self.postgres else f"sqlite:///{self.dir / 'replay.db'}"
+            )
+        return self._replay_engine
+
+    def fresh(self, *, keep_at: Path | None = None, replay: bool = False) -> Settings:
+        """Settings for a run on an empty, migrated database (for a replay, at the replay engine's path)."""
         self.runs += 1
+        if self._replay_engine is not None:
+            self._replay_engine.dispose()  # no connection open onto the database about to be emptied
         if self.postgres:
             engine = create_engine(self._scratch_url)
             try:
@@ -114,14 +126,16 @@ class Scratch:
                 engine.dispose()
             url = self._scratch_url
         else:
-            for old in self.dir.glob("run-*.db*"):
+            for old in [*self.dir.glob("run-*.db*"), *self.dir.glob("replay.db*")]:
                 old.unlink()
-            path = keep_at or self.dir / f"run-{self.runs}.db"
+            path = self.dir / "replay.db" if replay else keep_at or self.dir / f"run-{self.runs}.db"
             shutil.copy(self.template, path)
             url = f"sqlite:///{path}"
         return Settings(database_url=url, clock="simulated", run_scheduler=False, redis_url=None)
 
     def close(self) -> None:
+        if self._replay_engine is not None:
+            self._replay_engine.dispose()
         if self.postgres:
             self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -136,11 +150,12 @@ def run_history(
     faults: bool = False,
     full_every: int = 1000,
     on_step: Callable[[int], None] | None = None,
+    engine: Engine | None = None,
 ) -> tuple[list[Step], Failure | None, Tally]:
     """Run a history: the given steps (a replay), or `ops` new ones chosen from `seed`. A full check runs
     every `full_every` steps and after the last. Stops at the first failure."""
     chooser = Chooser(random.Random(seed), faults)  # noqa: S311 (a seeded history, not a secret)
-    sim = Simulation(settings, full_every=full_every)
+    sim = Simulation(settings, full_every=full_every, engine=engine)
     history: list[Step] = []
     failure: Failure | None = None
     try:
@@ -163,7 +178,9 @@ def run_history(
 
 
 def replay(scratch: Scratch, steps: Sequence[Step], full_every: int = 1000) -> Failure | None:
-    _, failure, _ = run_history(scratch.fresh(), steps, full_every=full_every)
+    _, failure, _ = run_history(
+        scratch.fresh(replay=True), steps, full_every=full_every, engine=scratch.replay_engine()
+    )
     return failure
 
 
@@ -209,8 +226,16 @@ def simulate(
                         on_shrink(report.shrink_stats.replays, len(candidate))
                     return found is not None and bool(wanted & {v.invariant for v in found.violations})
 
+                # First the history without the steps that were refused or skipped (they changed nothing,
+                # so this usually still fails and is far shorter), then delta debugging from there.
+                start = history
+                if any(step.index in tally.idle for step in history[:-1]):
+                    candidate = [s for s in history[:-1] if s.index not in tally.idle] + history[-1:]
+                    report.shrink_stats.replays += 1
+                    if fails(candidate):
+                        start = candidate
                 report.shrunk = shrink(
-                    history,
+                    start,
                     fails,
                     max_replays=max_replays,
                     deadline=time.monotonic() + shrink_budget,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from ....bootstrap import Container
@@ -101,6 +101,7 @@ class Tally:
     faults: Counter[str] = field(default_factory=Counter)
     skipped: int = 0
     full_checks: int = 0
+    idle: set[int] = field(default_factory=set)  # the steps refused or skipped: they changed nothing
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,11 @@ def _fingerprint(step: Step) -> str:
 class Simulation:
     """One run on one fresh database: execute steps, inject their faults, check, keep the model."""
 
-    def __init__(self, settings: Settings, *, full_every: int = 1000) -> None:
+    def __init__(self, settings: Settings, *, full_every: int = 1000, engine: Engine | None = None) -> None:
+        """`engine`: a shared one (replays on the same scratch database); a restart then disposes its
+        connections and builds a new container on it, where without one it builds a new engine too."""
         self.settings = settings
+        self.shared_engine = engine
         self.full_every = full_every
         self.postgres = not settings.is_sqlite
         self.tally = Tally()
@@ -142,9 +146,10 @@ class Simulation:
     # ---- the container ------------------------------------------------------------------------------
 
     def _build(self) -> Container:
-        container = Container(self.settings)
+        container = Container(self.settings, engine=self.shared_engine)
         container.clock = SimClock(container)
-        event.listen(container.engine, "before_cursor_execute", self._count_statement)
+        if not event.contains(container.engine, "before_cursor_execute", self._count_statement):
+            event.listen(container.engine, "before_cursor_execute", self._count_statement)
         self.due = DueWork(container.transaction, container.reading, on_error=self._due_failed)
         return container
 
@@ -158,6 +163,8 @@ class Simulation:
 
     def close(self) -> None:
         self.container.dispose()
+        if self.shared_engine is not None:
+            event.remove(self.shared_engine, "before_cursor_execute", self._count_statement)
 
     def now(self) -> datetime:
         return self.container.now()
@@ -189,10 +196,12 @@ class Simulation:
             problems += self._execute(step, touched, users)
         except Skip:
             self.tally.skipped += 1
+            self.tally.idle.add(step.index)
             touched.clear()
         except DomainError as error:
             # Refused: the transaction rolled back, so only what the journal and events show is looked at.
             self.tally.refusals[error.code.name] += 1
+            self.tally.idle.add(step.index)
             if step.kind == "offer" and error.code in NO_OFFER_EVER:
                 self.model.closed_to_offers.add(str(step.args.get("lot")))
             touched.clear()
@@ -210,6 +219,8 @@ class Simulation:
         self.tally.actions[step.kind] += 1
         if step.fault:
             self.tally.faults[step.fault] += 1
+        elif step.kind in ("restart", "due_twice"):  # faults that are steps of their own
+            self.tally.faults[step.kind] += 1
         if step.kind == "restart":
             self.restart()
             return []
