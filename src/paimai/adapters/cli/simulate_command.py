@@ -33,16 +33,21 @@ def run_simulate(
         shrink_task = None
 
         started = time.monotonic()
+        last_line = [started]
         tenth = max(ops // 10, 1)
 
         def on_step(index: int) -> None:
             if index % 25 == 0 or index + 1 == ops:
                 progress.update(task, completed=index + 1)
-            if not console.is_terminal and (index + 1) % tenth == 0 and index + 1 < ops:
-                # No bar off a terminal (CI's log): a line every tenth of the run shows it is moving.
-                console.print(
-                    f"simulate: {index + 1} of {ops} step(s), {time.monotonic() - started:.0f} s", highlight=False
-                )
+            if console.is_terminal or index + 1 == ops:
+                return
+            now = time.monotonic()
+            if (index + 1) % tenth == 0 or now - last_line[0] >= 60:
+                # No bar off a terminal (CI's log): a line every tenth of the run, and at least every minute.
+                last_line[0] = now
+                rate = (index + 1) / (now - started)
+                line = f"simulate: {index + 1} of {ops} step(s), {now - started:.0f} s, {rate:.0f} steps/s"
+                console.print(line, highlight=False)
 
         def on_shrink(replays: int, length: int) -> None:
             nonlocal shrink_task
