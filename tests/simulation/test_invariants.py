@@ -100,6 +100,10 @@ def test_frozen_balances_equal_to_frozen_deposits_pass() -> None:
     assert check_frozen({ALICE: 2_003, BOB: 0}, {ALICE: 2_003}) == []
 
 
+def test_a_frozen_deposit_with_no_frozen_money_is_found() -> None:
+    assert names(check_frozen({}, {ALICE: 2_003})) == ["frozen_mismatch"]
+
+
 def test_a_deposit_released_twice_leaves_the_frozen_balance_apart() -> None:
     assert names(check_frozen({ALICE: 0, BOB: 2_003}, {ALICE: 2_003, BOB: 2_003})) == ["frozen_mismatch"]
 

@@ -116,7 +116,7 @@ def step_facts(
         )
     ).one()
     if int(top_entry or 0) > marks.entry_id or all_lots:
-        _ledger_facts(session, marks, facts)
+        _ledger_facts(session, marks, facts, every_user=all_lots)
     touched = set(extra_lots)
     if int(top_event or 0) > marks.event_id:
         touched.update(session.scalars(select(LotEventRow.lot_id).where(LotEventRow.id > marks.event_id).distinct()))
@@ -136,8 +136,9 @@ def step_facts(
     return facts
 
 
-def _ledger_facts(session: Session, marks: Marks, facts: StepFacts) -> None:
-    """The journal entries after the mark, the accounts they moved and the frozen deposits of those users."""
+def _ledger_facts(session: Session, marks: Marks, facts: StepFacts, *, every_user: bool = False) -> None:
+    """The journal entries after the mark, the accounts they moved and the frozen deposits of those users
+    (`every_user`: of every user, so a deposit settled without its journal entry shows in the full pass)."""
     rows = session.execute(
         select(JournalEntryRow.id, func.count(PostingRow.id), func.coalesce(func.sum(PostingRow.amount), 0))
         .outerjoin(PostingRow, PostingRow.entry_id == JournalEntryRow.id)
@@ -166,16 +167,20 @@ def _ledger_facts(session: Session, marks: Marks, facts: StepFacts) -> None:
     frozen_users = [
         int(key.split(":")[1]) for key in facts.posted if key.startswith("user:") and key.endswith(":frozen")
     ]
-    if frozen_users:
+    if every_user:
         facts.frozen_balances = {
             int(owner_id): int(balance)
             for owner_id, balance in session.execute(
                 select(LedgerAccount.owner_id, LedgerAccount.balance).where(
-                    LedgerAccount.owner == "user",
-                    LedgerAccount.bucket == "frozen",
-                    LedgerAccount.owner_id.in_(frozen_users),
+                    LedgerAccount.owner == "user", LedgerAccount.bucket == "frozen"
                 )
             )
+        }
+        frozen_users = list(facts.frozen_balances)
+    elif frozen_users:
+        # The frozen accounts moved, so their balances were just read with the others.
+        facts.frozen_balances = {
+            user_id: int(facts.balances.get(f"user:{user_id}:frozen", 0)) for user_id in frozen_users
         }
         facts.frozen_deposits = {
             int(user_id): int(total)

@@ -121,8 +121,8 @@ def check_frozen(frozen_balances: Mapping[int, int], frozen_deposits: Mapping[in
     """A user's frozen balance is exactly the deposits still frozen for them: a deposit released, applied or
     forfeited twice (or never) leaves the two apart."""
     out: list[Violation] = []
-    for user_id in sorted(frozen_balances):
-        balance, held = frozen_balances[user_id], frozen_deposits.get(user_id, 0)
+    for user_id in sorted(set(frozen_balances) | set(frozen_deposits)):
+        balance, held = frozen_balances.get(user_id, 0), frozen_deposits.get(user_id, 0)
         if balance != held:
             out.append(
                 Violation("frozen_mismatch", f"user {user_id}: frozen balance {balance}, frozen deposits {held}")
