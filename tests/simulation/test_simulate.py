@@ -14,7 +14,11 @@ from typer.testing import CliRunner
 from conftest import POSTGRES_URL, service_missing
 from paimai.adapters.cli.main import app
 from paimai.adapters.cli.simulate import Scratch, cheap_password_hashing, run_history, simulate
+from paimai.domain.deposits import DepositStatus
 from paimai.persistence.db import normalise_url
+from paimai.persistence.models import Deposit
+from paimai.services import deposits
+from paimai.services.uow import UnitOfWork
 from paimai.simulation import invariants
 from paimai.simulation.invariants import LotFact, Violation
 
@@ -46,7 +50,7 @@ def server_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
 
 
 def test_a_short_run_with_faults_holds_every_invariant(server_url: str | None) -> None:
-    report = simulate(server_url, seed=4, ops=300, faults=True, full_every=100)
+    report = simulate(server_url, seed=4, ops=300, faults=True, full_every=100, shrink_budget=0)
     assert report.failure is None, report.failure and report.failure.lines()
     tally = report.tally
     assert tally.steps == 300 and tally.full_checks == 4  # every 100 steps and after the last
@@ -61,7 +65,7 @@ def test_one_seed_gives_one_history() -> None:
         with cheap_password_hashing():
             first, _, tally1 = run_history(scratch.fresh(), None, seed=11, ops=100, faults=True)
             second, _, tally2 = run_history(scratch.fresh(), None, seed=11, ops=100, faults=True)
-            other, _, _ = run_history(scratch.fresh(), None, seed=12, ops=100, faults=True)
+            other, _, _ = run_history(scratch.fresh(), None, seed=12, ops=40, faults=True)
     finally:
         scratch.close()
     assert [s.describe() for s in first] == [s.describe() for s in second]
@@ -127,3 +131,18 @@ def test_a_clean_run_exits_0() -> None:
     assert result.exit_code == 0, result.output
     assert "invariants: all held" in result.output
     assert "seed 2, 60 of 60 step(s) on sqlite" in result.output
+
+
+def test_a_planted_product_bug_is_caught_at_the_step_that_makes_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A release of a deposit that marks it released but moves no money (services/deposits.py broken on
+    purpose) is caught at the step that runs it (a close, a cancellation), not only at the next full pass."""
+
+    def release_without_money(uow: UnitOfWork, deposit: Deposit) -> None:
+        deposit.status = DepositStatus.RELEASED.value
+        deposit.settled_at = uow.now
+
+    monkeypatch.setattr(deposits, "release", release_without_money)
+    report = simulate(None, seed=3, ops=200, faults=True, shrink_budget=0)  # shrinking: tested above
+    assert report.failure is not None
+    assert report.failure.step.kind in ("advance", "due_twice", "cancel", "withdraw")
+    assert {v.invariant for v in report.failure.violations} == {"frozen_mismatch"}

@@ -176,22 +176,38 @@ def _ledger_facts(session: Session, marks: Marks, facts: StepFacts, *, every_use
                 )
             )
         }
-        frozen_users = list(facts.frozen_balances)
+        facts.frozen_deposits = _frozen_deposits(session, None)
     elif frozen_users:
         # The frozen accounts moved, so their balances were just read with the others.
         facts.frozen_balances = {
             user_id: int(facts.balances.get(f"user:{user_id}:frozen", 0)) for user_id in frozen_users
         }
-        facts.frozen_deposits = {
-            int(user_id): int(total)
-            for user_id, total in session.execute(
-                select(Deposit.user_id, func.sum(Deposit.amount))
-                .where(Deposit.status == "frozen", Deposit.user_id.in_(frozen_users))
-                .group_by(Deposit.user_id)
-            )
-        }
+        facts.frozen_deposits = _frozen_deposits(session, frozen_users)
     if rows:
         marks.entry_id = max(int(r[0]) for r in rows)
+
+
+def frozen_facts(session: Session, user_ids: Collection[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """These users' frozen balances and the sums of their deposits still frozen."""
+    ids = list(user_ids)
+    balances = {user_id: 0 for user_id in ids}
+    balances.update(
+        (int(owner_id), int(balance))
+        for owner_id, balance in session.execute(
+            select(LedgerAccount.owner_id, LedgerAccount.balance).where(
+                LedgerAccount.owner == "user", LedgerAccount.bucket == "frozen", LedgerAccount.owner_id.in_(ids)
+            )
+        )
+    )
+    return balances, _frozen_deposits(session, ids)
+
+
+def _frozen_deposits(session: Session, user_ids: Collection[int] | None) -> dict[int, int]:
+    """Per user (these, or every user with None), the sum of their deposits still frozen."""
+    query = select(Deposit.user_id, func.sum(Deposit.amount)).where(Deposit.status == "frozen")
+    if user_ids is not None:
+        query = query.where(Deposit.user_id.in_(list(user_ids)))
+    return {int(user_id): int(total) for user_id, total in session.execute(query.group_by(Deposit.user_id))}
 
 
 def lot_states(

@@ -137,6 +137,7 @@ class Simulation:
         self.marks = sim_facts.Marks()
         self.verified: dict[int, tuple[int, str]] = {}
         self.posted: dict[str, int] = {}
+        self.deposit_status: dict[int, str] = {}
         self.due_errors: list[str] = []
         self._abort_at = 0
         self._statements = 0
@@ -383,6 +384,13 @@ class Simulation:
         with self.container.reading() as session:
             facts = sim_facts.step_facts(session, self.marks, self.verified, touched, all_lots=full)
             user_states = sim_facts.user_states(session, users)
+            # A deposit whose status moved while its holder's frozen account did not (a release that posted
+            # nothing): that holder's frozen balance is compared with their deposits now, not at the next pass.
+            unmoved = self._deposits_moved(facts.lots) - set(facts.frozen_balances)
+            if unmoved:
+                balances, held = sim_facts.frozen_facts(session, unmoved)
+                facts.frozen_balances.update(balances)
+                facts.frozen_deposits.update(held)
             problems: list[Violation] = []
             if full:
                 self.tally.full_checks += 1
@@ -399,6 +407,16 @@ class Simulation:
         self.verified.update(facts.heads)
         self._observe(facts.lots, user_states)
         return problems
+
+    def _deposits_moved(self, states: list[sim_facts.LotState]) -> set[int]:
+        """The holders of the deposits on these lots that are new or changed status since last seen."""
+        moved: set[int] = set()
+        for state in states:
+            for deposit in state.fact.deposits:
+                if self.deposit_status.get(deposit.deposit_id) != deposit.status:
+                    self.deposit_status[deposit.deposit_id] = deposit.status
+                    moved.add(deposit.user_id)
+        return moved
 
     def _observe(self, states: list[sim_facts.LotState], user_states: list[sim_facts.UserState]) -> None:
         """Refresh the model the next choices are made from."""
