@@ -70,7 +70,7 @@ def test_one_seed_gives_one_history() -> None:
         scratch.close()
     assert [s.describe() for s in first] == [s.describe() for s in second]
     assert (tally1.actions, tally1.refusals) == (tally2.actions, tally2.refusals)
-    assert [s.describe() for s in first] != [s.describe() for s in other]
+    assert [s.describe() for s in first[:40]] != [s.describe() for s in other]
 
 
 def test_postgres_scratch_is_its_own_database() -> None:

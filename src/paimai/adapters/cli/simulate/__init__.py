@@ -85,6 +85,9 @@ class Scratch:
             self._scratch_url = base.set(database=self.name).render_as_string(hide_password=False)
             self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
             self._admin(f'CREATE DATABASE "{self.name}"')
+            # A scratch database: commits need not wait for the disk (a crash loses the run, never its
+            # invariants; the kill -9 test is where durability is tested).
+            self._admin(f'ALTER DATABASE "{self.name}" SET synchronous_commit TO off')
             upgrade(self._scratch_url)
         else:
             self.template = self.dir / "template.db"
