@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install install-test lint typecheck unit bench mutate clean messages compile-messages
+.PHONY: run test install install-test lint typecheck unit bench mutate clean messages compile-messages simulate-ci
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,20 @@ typecheck: install-test
 
 test: lint typecheck
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
+	$(simulate_ci)
+
+# The simulator (docs/testing.md): SIM_OPS steps with every fault on SQLite and on PostgreSQL at once (in a
+# scratch database it makes beside SIM_POSTGRES_URL's and drops). The seed is the UTC date, so each day explores
+# a new history, and a failure prints the seed that replays it: `paimai simulate --seed S --ops N --faults`.
+SIM_SEED ?= $(shell date -u +%Y%m%d)
+SIM_OPS ?= 20000
+SIM_POSTGRES_URL ?= $(or $(PAIMAI_TEST_POSTGRES_URL),postgresql://postgres@127.0.0.1:5432/test)
+define simulate_ci
+	bash scripts/simulate-ci.sh $(BIN) $(SIM_SEED) $(SIM_OPS) $(SIM_POSTGRES_URL)
+endef
+
+simulate-ci: install-test
+	$(simulate_ci)
 
 bench: install-test
 	$(BIN)/python bench/hot_lot.py

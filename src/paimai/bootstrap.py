@@ -20,12 +20,19 @@ from .ratelimit import RateLimiter, redis_storage
 from .services.uow import UnitOfWork
 
 
+def engine_for(url: str) -> Engine:
+    """An engine built as a Container builds its own, for a caller that shares one between containers."""
+    return build_engine(url)
+
+
 class Container:
     """Everything a process shares; built once at start-up, never at import."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, engine: Engine | None = None) -> None:
+        """`engine`: one to share instead of building one (the simulator's replays reuse one engine, and with
+        it the statements SQLAlchemy has compiled); dispose() then only closes its pooled connections."""
         self.settings = settings
-        self.engine: Engine = build_engine(settings.effective_database_url)
+        self.engine: Engine = engine if engine is not None else build_engine(settings.effective_database_url)
         self.sessions, self.read_sessions = session_factories(self.engine)
         self.clock: Clock = SimulatedClock(self.read_sessions) if settings.clock == "simulated" else SystemClock()
         self.bus: InProcessBus = RedisBus(settings.redis_url) if settings.redis_url else InProcessBus()

@@ -35,14 +35,16 @@ class Break:
     reason: str  # "seq" (missing or out of order), "prev_hash", "hash" or "head" (the tail was cut or rewritten)
 
 
-def first_break(chain: list[dict[str, Any]], head: str | None = None) -> Break | None:
+def first_break(
+    chain: list[dict[str, Any]], head: str | None = None, *, after: tuple[int, str] = (0, GENESIS_HASH)
+) -> Break | None:
     """The first entry that does not hash its payload onto the previous one's hash, from the genesis hash.
 
     ``head`` is the hash the lot row says its record ends on: without it, dropping or rewriting the last
-    entries would leave a shorter chain that still verifies.
+    entries would leave a shorter chain that still verifies. ``after`` (seq, hash) verifies only the entries
+    that follow one already verified (the simulator checks each step's new entries so).
     """
-    prev = GENESIS_HASH
-    expected_seq = 1
+    expected_seq, prev = after[0] + 1, after[1]
     for entry in chain:
         if entry["seq"] != expected_seq:
             return Break(expected_seq, "seq")

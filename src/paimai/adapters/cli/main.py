@@ -1,5 +1,5 @@
-"""The `paimai` command: serve, migrate, demo, user administration, the simulated clock, the books' check and
-backups."""
+"""The `paimai` command: serve, migrate, demo, user administration, the simulated clock, the books' check,
+backups and the simulator."""
 
 from __future__ import annotations
 
@@ -244,6 +244,33 @@ def restore(
     from .backups import restore_database
 
     restore_database(_settings(), path, force=force)
+
+
+@app.command()
+def simulate(
+    seed: Annotated[int, typer.Option(help="the random seed: one seed, one history")] = 1,
+    ops: Annotated[int, typer.Option(min=1, help="how many steps")] = 1000,
+    faults: Annotated[
+        bool, typer.Option(help="inject faults: aborts, restarts, double due work, repeated keys")
+    ] = False,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            help="PostgreSQL: a server to make a scratch database on (dropped after); SQLite: a new file to "
+            "leave the run in. Default: a temporary SQLite file"
+        ),
+    ] = None,
+    full_check_every: Annotated[
+        int, typer.Option(min=0, help="the full audit every so many steps (0: at the end)")
+    ] = 1000,
+    shrink_seconds: Annotated[float, typer.Option(min=0, help="time allowed for shrinking a failing history")] = 300,
+) -> None:
+    """Run the platform through its services with many users, sellers, courts and staff, deterministically
+    (seeded, on the simulated clock), checking every invariant after every step; on a violation, print
+    the seed and the step, shrink the history to the shortest that still fails, print it, exit 1."""
+    from .simulate_command import run_simulate
+
+    raise typer.Exit(run_simulate(seed, ops, faults, database_url, full_check_every, shrink_seconds))
 
 
 if __name__ == "__main__":
