@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -14,10 +15,12 @@ from typer.testing import CliRunner
 from conftest import POSTGRES_URL, service_missing
 from paimai.adapters.cli.main import app
 from paimai.adapters.cli.simulate import Scratch, cheap_password_hashing, run_history, simulate
+from paimai.adapters.cli.simulate.engine import EPOCH
+from paimai.domain.cancellation import cancel_auction as cancel_auction_as_it_is
 from paimai.domain.deposits import DepositStatus
 from paimai.persistence.db import normalise_url
 from paimai.persistence.models import Deposit
-from paimai.services import deposits
+from paimai.services import deposits, lifecycle
 from paimai.services.uow import UnitOfWork
 from paimai.simulation import invariants
 from paimai.simulation.invariants import LotFact, Violation
@@ -146,3 +149,19 @@ def test_a_planted_product_bug_is_caught_at_the_step_that_makes_it(monkeypatch: 
     assert report.failure is not None
     assert report.failure.step.kind in ("advance", "due_twice", "cancel", "withdraw")
     assert {v.invariant for v in report.failure.violations} == {"frozen_mismatch"}
+
+
+def test_a_cancellation_judged_by_stale_time_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 8's defect 1 planted back: cancel judges "ended" by a stale time, so a seller can cancel a lot
+    whose auction is over before the scheduler has closed it. The simulator reports the step that did it."""
+    judged = cancel_auction_as_it_is
+
+    def cancel_auction(snapshot: Any, **decide: Any) -> Any:
+        decide["now"] = EPOCH
+        return judged(snapshot, **decide)
+
+    monkeypatch.setattr(lifecycle, "cancel_auction", cancel_auction)
+    report = simulate(None, seed=6, ops=200, faults=False, shrink_budget=0)
+    assert report.failure is not None
+    assert report.failure.step.kind == "cancel"
+    assert [v.invariant for v in report.failure.violations] == ["acted_after_end"]

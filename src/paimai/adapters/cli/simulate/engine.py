@@ -61,6 +61,8 @@ EPOCH = datetime(2031, 3, 3, 1, 2, 3, tzinfo=UTC)  # the simulated clock's zero:
 # Steps that change a lot without writing to its record or its orders' histories (which the checks follow):
 # the lot is looked at again after them.
 SILENT_ON_LOTS = frozenset({"create_lot", "review", "deposit", "offer", "accept_offer", "decline_offer"})
+# Actions that only an open auction allows: refused once its effective end has passed.
+ACT_BEFORE_END = frozenset({"bid", "withdraw", "deposit", "cancel"})
 # Refusals of a second-chance offer that no later step can change.
 NO_OFFER_EVER = frozenset({ErrorCode.NO_RUNNER_UP, ErrorCode.JUDICIAL_SALE_BINDING})
 # Steps that change what the simulation knows of a user.
@@ -246,13 +248,28 @@ class Simulation:
         if step.fault == "abort":
             return self._abort(step, operation, now)
         problems: list[Violation] = []
+        ended = self._ended(step, now)
         if step.fault == "duplicate" and step.kind in IDEMPOTENT:
             result, problems = self._duplicate(step, operation, now)
         else:
             with self.container.transaction(now) as uow:
                 _, result = operation(uow)
+        # It was done, so it was not refused (a deposit already paid answers again without a change: let be).
+        if ended is not None and not (step.kind == "deposit" and not result.get("created")):
+            problems.append(Violation("acted_after_end", f"{step.kind} on {ended}"))
         self._after_commit(step, result, touched, users)
         return problems
+
+    def _ended(self, step: Step, now: datetime) -> str | None:
+        """The lot this step acts on, if its auction had ended by now (its effective end passed) while the
+        scheduler has not closed it yet: a bid, withdrawal, deposit or cancellation must then be refused,
+        judged by server time, never by whether the close has run (issue 8, defect 1)."""
+        if step.kind not in ACT_BEFORE_END:
+            return None
+        lot = self.model.lots.get(str(step.args.get("lot")))
+        if lot is None or lot.status not in ("scheduled", "live") or now < lot.ends_at:
+            return None
+        return f"{lot.handle}, {lot.status} but past its end {lot.ends_at.isoformat()} (now {now.isoformat()})"
 
     def _abort(self, step: Step, operation: Callable[[UnitOfWork], Any], now: datetime) -> list[Violation]:
         before = self._footprint()
