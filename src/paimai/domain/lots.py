@@ -78,6 +78,14 @@ def next_step_at(status: LotStatus, starts_at: datetime, ends_at: datetime) -> d
     return None
 
 
+def reviewed(status: LotStatus, approve: bool, ends_at: datetime, now: datetime) -> LotStatus:
+    """Staff's review. A lot whose end has passed by server time is not approved: it would be published
+    already over (and closed unsold at the scheduler's next tick) — rejected, the seller lists it anew."""
+    if approve and now >= ends_at:
+        raise DomainError(ErrorCode.LOT_END_PASSED, ends_at=ends_at.isoformat())
+    return transition(status, LotAction.APPROVE if approve else LotAction.REJECT)
+
+
 def transition(status: LotStatus, action: LotAction) -> LotStatus:
     """The next status, or a LOT_TRANSITION_NOT_ALLOWED refusal naming both."""
     try:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.bidding import AuctionSnapshot, BidKind, Submission, start_auction
 from ..domain.errors import DomainError, ErrorCode, InvariantError
-from ..domain.lots import LotAction, LotStatus, next_step_at, transition
+from ..domain.lots import LotAction, LotStatus, next_step_at, reviewed, transition
 from ..domain.rules import Category, LotKind, LotRules
 from ..persistence.models import Bid, BidderAlias, Lot, User
 from . import locks
@@ -123,8 +123,7 @@ def start_if_open(uow: UnitOfWork, lot: Lot) -> None:
 def review_lot(uow: UnitOfWork, staff: User, lot_id: int, approve: bool, reason: str | None) -> Lot:
     require_staff(staff)
     lot = get_lot(uow.session, lot_id, lock=True)
-    action = LotAction.APPROVE if approve else LotAction.REJECT
-    lot.status = transition(LotStatus(lot.status), action).value
+    lot.status = reviewed(LotStatus(lot.status), approve, lot.ends_at, uow.now).value
     lot.review_note = reason
     save_due(lot)
     return lot
