@@ -53,7 +53,9 @@ def server_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
 
 
 def test_a_short_run_with_faults_holds_every_invariant(server_url: str | None) -> None:
-    report = simulate(server_url, seed=4, ops=300, faults=True, full_every=100, shrink_budget=0)
+    # A seed whose 300 steps include every fault. A change in what the platform allows changes the histories:
+    # then pick another seed that does (the assertion below prints the tally).
+    report = simulate(server_url, seed=1, ops=300, faults=True, full_every=100, shrink_budget=0)
     assert report.failure is None, report.failure and report.failure.lines()
     tally = report.tally
     assert tally.steps == 300 and tally.full_checks == 4  # every 100 steps and after the last
@@ -161,7 +163,8 @@ def test_a_cancellation_judged_by_stale_time_is_caught(monkeypatch: pytest.Monke
         return judged(snapshot, **decide)
 
     monkeypatch.setattr(lifecycle, "cancel_auction", cancel_auction)
-    report = simulate(None, seed=6, ops=200, faults=False, shrink_budget=0)
+    # A seed whose history has a seller cancelling past the end (re-pick as above when the histories change).
+    report = simulate(None, seed=11, ops=200, faults=False, shrink_budget=0)
     assert report.failure is not None
     assert report.failure.step.kind == "cancel"
     assert [v.invariant for v in report.failure.violations] == ["acted_after_end"]
