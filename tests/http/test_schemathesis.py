@@ -63,12 +63,12 @@ def error_shape(response: Any) -> None:
 
 
 def world(api: Api) -> dict[str, Any]:
-    """A seller with a live lot, bidders on it, an order to pay: ids the generated requests may hit."""
+    """A seller with two live lots, two bidders bidding on one: ids the generated requests may hit."""
     staff = api.user("staffer", staff=True)
     seller = api.user("seller", seller="individual")
     bidder = api.user("bidder", top_up=10_000_000)
     rival = api.user("rival", top_up=10_000_000)
-    lot = api.live_lot(seller, staff, ends_at=(api.now()).replace(microsecond=0).isoformat())
+    lot = api.live_lot(seller, staff)
     sold = api.live_lot(seller, staff)
     for who in (bidder, rival):
         assert api.deposit(who, sold["id"]).status_code in (200, 201)

@@ -187,7 +187,7 @@ def test_a_worker_skips_a_row_another_transaction_holds_and_comes_back_for_it(po
     """SKIP LOCKED: the lot held elsewhere does not stop the others; once free, it is closed too."""
     container = Container(make_settings(postgres_db, clock="system"))
     t0 = container.now()
-    with container.transaction(t0) as uow:
+    with container.transaction(t0 - timedelta(hours=3)) as uow:  # listed and approved before they were due
         staff = accounts.register(uow, "staff", PASSWORD, is_staff=True)
         seller = accounts.register(uow, "seller", PASSWORD, seller_kind="individual")
         ids = []
