@@ -55,7 +55,7 @@ def server_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
 def test_a_short_run_with_faults_holds_every_invariant(server_url: str | None) -> None:
     # A seed whose 300 steps include every fault. A change in what the platform allows changes the histories:
     # then pick another seed that does (the assertion below prints the tally).
-    report = simulate(server_url, seed=1, ops=300, faults=True, full_every=100, shrink_budget=0)
+    report = simulate(server_url, seed=2, ops=300, faults=True, full_every=100, shrink_budget=0)
     assert report.failure is None, report.failure and report.failure.lines()
     tally = report.tally
     assert tally.steps == 300 and tally.full_checks == 4  # every 100 steps and after the last
@@ -168,3 +168,55 @@ def test_a_cancellation_judged_by_stale_time_is_caught(monkeypatch: pytest.Monke
     assert report.failure is not None
     assert report.failure.step.kind == "cancel"
     assert [v.invariant for v in report.failure.violations] == ["acted_after_end"]
+
+
+def test_a_step_that_commits_half_way_is_caught_when_aborted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A service that commits in the middle of a step (forbidden: the adapter owns the transaction) leaves
+    a trace when the step is then aborted: the footprint before and after the abort differs. (Planted only
+    in aborted steps, so the run gets that far.)"""
+    from contextlib import contextmanager
+
+    from paimai.adapters.cli.simulate.engine import Simulation
+    from paimai.services import ledger
+
+    post, aborting, planted = ledger.post, Simulation._aborting_at, []
+
+    @contextmanager
+    def flagged(self: Simulation, statement: int) -> Iterator[None]:
+        planted.append(True)
+        try:
+            with aborting(self, 10_000):  # far enough for the entry to be posted before the abort
+                yield
+        finally:
+            planted.clear()
+
+    def post_and_commit(uow: UnitOfWork, entry: Any) -> Any:
+        row = post(uow, entry)
+        if planted:  # under SQLAlchemy's feet: the database connection itself commits
+            dbapi = uow.session.connection().connection.dbapi_connection
+            assert dbapi is not None
+            dbapi.commit()
+        return row
+
+    monkeypatch.setattr(Simulation, "_aborting_at", flagged)
+    monkeypatch.setattr(ledger, "post", post_and_commit)
+    report = simulate(None, seed=2, ops=300, faults=True, shrink_budget=0)
+    assert report.failure is not None
+    assert report.failure.step.fault == "abort"
+    assert [v.invariant for v in report.failure.violations][:1] == ["abort_persisted"], report.failure.lines()
+
+
+def test_a_repeated_key_that_runs_twice_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An Idempotency-Key that no longer replays: the repeated request applies a second time."""
+    from paimai.services import idempotency
+
+    run_once, calls = idempotency.run_once, iter(range(10**6))
+
+    def forgetful(uow: UnitOfWork, user_id: int, key: str, *rest: Any) -> Any:
+        return run_once(uow, user_id, f"{key}/{next(calls)}", *rest)  # each request a new key, in effect
+
+    monkeypatch.setattr(idempotency, "run_once", forgetful)
+    report = simulate(None, seed=2, ops=300, faults=True, shrink_budget=0)
+    assert report.failure is not None
+    assert report.failure.step.fault == "duplicate"
+    assert {"duplicate_applied_twice", "duplicate_answer_differs"} & {v.invariant for v in report.failure.violations}

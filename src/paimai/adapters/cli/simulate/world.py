@@ -35,6 +35,10 @@ CAST = (
 MAX_USERS = 28  # registering hashes a password (argon2, ~50 ms): the cast stays small
 CLOSE_REASONS = ("mistaken_bid", "changed_mind", "funds", "other")
 REFUND_REASONS = ("changed_mind", "mistaken_bid", "other", "not_as_described")
+SETTLED_ORDERS = frozenset({"completed", "closed", "refunded", "seller_refused", "defaulted"})
+FINISHED_LOTS = frozenset({"rejected", "sold", "unsold", "cancelled"})
+RECENT_RETIRED = 200  # finished lots kept for attempts the platform must refuse
+OFFER_PATIENCE = timedelta(days=30)  # a seller who has not offered a defaulted lot by then never will
 
 
 @dataclass
@@ -96,10 +100,40 @@ class LotView:
 @dataclass
 class Model:
     users: dict[str, UserView] = field(default_factory=dict)
+    # The lots that can still change; a finished one moves to `retired` (the most recent only), so a step's
+    # choice costs the same at step 1,000,000 as at step 1,000.
     lots: dict[str, LotView] = field(default_factory=dict)
+    retired: dict[str, LotView] = field(default_factory=dict)
     # Lots whose seller was told no second-chance offer can be made (no runner-up, a judicial sale): asking
     # again is a refusal already seen, so it is asked only now and then.
     closed_to_offers: set[str] = field(default_factory=set)
+
+    def put(self, lot: LotView) -> None:
+        """The lot as just observed: among the live ones again, even if it had retired."""
+        self.retired.pop(lot.handle, None)
+        self.lots[lot.handle] = lot
+
+    def lookup(self, handle: str) -> LotView | None:
+        return self.lots.get(handle) or self.retired.get(handle)
+
+    def every_lot(self) -> list[LotView]:
+        """The lots that can change, then the recently finished ones."""
+        return [*self.lots.values(), *self.retired.values()]
+
+    def retire(self, now: datetime) -> None:
+        """Move the finished lots out of the ones choices are made from; keep only the recent finished."""
+        for handle in [h for h, lot in self.lots.items() if self._finished(lot, now)]:
+            self.retired[handle] = self.lots.pop(handle)
+        for handle in list(self.retired)[: max(0, len(self.retired) - RECENT_RETIRED)]:
+            del self.retired[handle]
+
+    def _finished(self, lot: LotView, now: datetime) -> bool:
+        if lot.status not in FINISHED_LOTS or any(order.status not in SETTLED_ORDERS for order in lot.orders):
+            return False
+        if any(offer.status == "pending" for offer in lot.offers):
+            return False
+        awaiting_offer = any(order.status == "defaulted" for order in lot.orders) and not lot.offers
+        return not awaiting_offer or lot.handle in self.closed_to_offers or now - lot.ends_at > OFFER_PATIENCE
 
     def by_role(self, *roles: str) -> list[UserView]:
         return [u for u in self.users.values() if u.role in roles]
@@ -287,12 +321,11 @@ class Chooser:
 
     def _lot(self, model: Model, want: Callable[[LotView], bool], *, stray: float = 0.05) -> LotView | None:
         """A lot that fits, or now and then any lot at all (an attempt the platform should refuse)."""
-        lots = list(model.lots.values())
-        if not lots:
+        if not model.lots and not model.retired:
             return None
         if self.rng.random() < stray:
-            return self.rng.choice(lots)
-        found: LotView | None = self.pick([lot for lot in lots if want(lot)])
+            return self.rng.choice(model.every_lot())
+        found: LotView | None = self.pick([lot for lot in model.lots.values() if want(lot)])
         return found
 
     def _review(self, index: int, model: Model, now: datetime) -> dict[str, Any] | None:
@@ -301,7 +334,9 @@ class Chooser:
             return None
         staff = self.pick(model.staff()) if self.rng.random() < 0.93 else None
         actor = staff.username if staff else lot.seller
-        return {"user": actor, "lot": lot.handle, "approve": self.rng.random() < 0.88}
+        # Staff reject a lot whose end has passed in review; approving it is tried now and then (LOT_END_PASSED).
+        approve = self.rng.random() < (0.88 if now < lot.ends_at else 0.08)
+        return {"user": actor, "lot": lot.handle, "approve": approve}
 
     def _deposit(self, index: int, model: Model, now: datetime) -> dict[str, Any] | None:
         lot = self._lot(model, lambda lot: lot.takes_deposits(now))
@@ -366,7 +401,7 @@ class Chooser:
         return None if actor is None else {"user": actor, "lot": lot.handle}
 
     def _watch(self, index: int, model: Model, now: datetime) -> dict[str, Any] | None:
-        lot = self.pick(list(model.lots.values()))
+        lot = self.pick(model.every_lot())
         name = self.anyone(model)
         if lot is None or name is None:
             return None
@@ -396,11 +431,10 @@ class Chooser:
 
     def _order_step(self, index: int, model: Model, now: datetime) -> dict[str, Any] | None:
         rng = self.rng
-        found = [(lot, order) for lot in model.lots.values() for order in lot.orders]
+        found = [(lot, order) for lot in model.every_lot() for order in lot.orders]
         if not found:
             return None
-        settled = ("completed", "closed", "refunded", "seller_refused", "defaulted")
-        live = [(lot, order) for lot, order in found if order.status not in settled]
+        live = [(lot, order) for lot, order in found if order.status not in SETTLED_ORDERS]
         # After a default the seller may offer the lot to the runner-up, once.
         live += [
             (lot, order)
@@ -441,7 +475,7 @@ class Chooser:
         return args
 
     def _offer_step(self, index: int, model: Model, now: datetime) -> dict[str, Any] | None:
-        found = [(lot, offer) for lot in model.lots.values() for offer in lot.offers]
+        found = [(lot, offer) for lot in model.every_lot() for offer in lot.offers]
         if not found:
             return None
         pending = [(lot, offer) for lot, offer in found if offer.status == "pending"]
