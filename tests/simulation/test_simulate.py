@@ -138,6 +138,17 @@ def test_a_clean_run_exits_0() -> None:
     assert "seed 2, 60 of 60 step(s) on sqlite" in result.output
 
 
+@pytest.mark.parametrize(
+    ("given", "explained"), [("var/sim.db", "sqlite:////absolute/path.db"), ("mysql://u@h/x", "unsupported")]
+)
+def test_a_database_url_that_is_not_one_is_refused_clearly(given: str, explained: str) -> None:
+    """A bare file path (or a database we do not run on) is a usage error (exit 2), not a traceback."""
+    result = CliRunner().invoke(app, ["simulate", "--ops", "5", "--database-url", given])
+    assert result.exit_code == 2, result.output
+    assert "--database-url" in result.output and explained in result.output
+    assert "Traceback" not in result.output
+
+
 def test_a_planted_product_bug_is_caught_at_the_step_that_makes_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """A release of a deposit that marks it released but moves no money (services/deposits.py broken on
     purpose) is caught at the step that runs it (a close, a cancellation), not only at the next full pass."""

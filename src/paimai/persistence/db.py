@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -16,6 +17,17 @@ def normalise_url(url: str) -> str:
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` is not a database URL this program can open (a bare file path, say), or None if it is."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "not a database URL; write sqlite:////absolute/path.db or postgresql://user@host/db"
+    if parsed.get_backend_name() not in ("sqlite", "postgresql", "postgres"):
+        return f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
+    return None
 
 
 def build_engine(url: str, *, pool_size: int = 10) -> Engine:
