@@ -217,10 +217,12 @@ class Simulation:
         if self.due_errors:
             problems += [Violation("due_work_failed", text) for text in self.due_errors]
             self.due_errors.clear()
-        if self.tally.steps % RETIRE_EVERY == 0:
-            self.model.retire(self.now())
         full = self.full_every > 0 and self.tally.steps % self.full_every == 0
         problems += self.check(touched, users, full=full)
+        if full or self.tally.steps % RETIRE_EVERY == 0:
+            # A full pass observes every lot, which brings the finished ones back: retire them at once, or
+            # the choices of the next steps would scan every lot ever made.
+            self.model.retire(self.now())
         return Failure(step, tuple(problems)) if problems else None
 
     def _execute(self, step: Step, touched: set[int], users: set[int]) -> list[Violation]:
