@@ -8,6 +8,7 @@ sandbox bank account, as one balanced journal entry (ledger.cash_out).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 from . import ledger
 from .errors import DomainError, ErrorCode
@@ -18,6 +19,10 @@ HOLDER_MAX = 64
 ACCOUNT_DIGITS_MIN = 12  # 银行卡号 / account numbers: 12 to 19 digits
 ACCOUNT_DIGITS_MAX = 19
 SHOWN_DIGITS = 4  # only the last four digits are kept in the clear
+
+
+class CashOutStatus(Enum):
+    PAID = "paid"  # the sandbox pays a cash-out at once
 
 
 def is_bidder(*, is_staff: bool) -> bool:

@@ -16,7 +16,7 @@ from . import locks
 from .ledger import post
 from .uow import UnitOfWork
 
-PAID = "paid"  # the sandbox pays a cash-out at once
+PAID = rules.CashOutStatus.PAID.value  # the sandbox pays a cash-out at once
 
 
 @dataclass(frozen=True)
