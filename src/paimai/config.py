@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     judicial_payment_days: int = Field(default=RULES.judicial_payment_days, ge=1)
     payment_reminder_hours: int = Field(default=RULES.payment_reminder_hours, ge=0)
     second_chance_hours: int = Field(default=RULES.second_chance_hours, ge=1)
+    cash_out_max: int = Field(default=RULES.cash_out_max, ge=1)
 
     @field_validator("trusted_proxies")
     @classmethod

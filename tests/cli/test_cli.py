@@ -124,7 +124,7 @@ def check_demo(engine: Engine, *, seeded_by: datetime) -> None:
         assert dict(categories) == EXPECTED_CATEGORIES
         users = {user.username: user for user in session.scalars(select(User))}
         assert set(users) == set(DEMO_USERS)
-        assert accounts.roles(users["staff"]) == ["bidder", "staff"]
+        assert accounts.roles(users["staff"]) == ["staff"]  # staff are not bidders
         assert all(users[name].seller_status == "approved" for name in SELLERS)
         assert all(users[name].seller_status == "none" and not users[name].is_staff for name in BIDDERS)
         for name in BIDDERS:

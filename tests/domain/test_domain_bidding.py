@@ -141,7 +141,7 @@ def test_a_proxy_maximum_is_on_the_grid_and_not_below_the_bid(
     ("bidder_id", "standing", "expected"),
     [
         pytest.param(SELLER_ID, OK, ErrorCode.BIDDER_NOT_ALLOWED, id="seller"),
-        pytest.param(1, BidderStanding(has_deposit=True, is_staff=True), ErrorCode.BIDDER_NOT_ALLOWED, id="staff"),
+        pytest.param(1, BidderStanding(has_deposit=True, is_staff=True), ErrorCode.STAFF_NOT_BIDDER, id="staff"),
         pytest.param(1, BidderStanding(has_deposit=True, is_barred=True), ErrorCode.BIDDER_NOT_ALLOWED, id="barred"),
         pytest.param(1, BidderStanding(has_deposit=False), ErrorCode.DEPOSIT_REQUIRED, id="no-deposit"),
         pytest.param(6, OK, ErrorCode.DEPOSIT_REQUIRED, id="no-alias-on-this-lot"),

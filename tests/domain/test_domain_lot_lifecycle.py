@@ -156,10 +156,17 @@ def test_no_deposit_on_a_lot_not_published_or_ended_even_before_its_end(status: 
     assert (error.code, error.details) == (ErrorCode.DEPOSIT_NOT_OPEN, {"status": status.value})
 
 
-@pytest.mark.parametrize(("seller", "staff"), [(True, False), (False, True), (True, True)])
-def test_the_seller_and_staff_pay_no_deposit(seller: bool, staff: bool) -> None:
+@pytest.mark.parametrize(
+    ("seller", "staff", "code"),
+    [
+        (True, False, ErrorCode.BIDDER_NOT_ALLOWED),
+        (False, True, ErrorCode.STAFF_NOT_BIDDER),  # staff are not bidders (RULES §1)
+        (True, True, ErrorCode.STAFF_NOT_BIDDER),
+    ],
+)
+def test_the_seller_and_staff_pay_no_deposit(seller: bool, staff: bool, code: ErrorCode) -> None:
     error = refusal(may_pay_deposit, LotStatus.LIVE, END, NOW, is_seller=seller, is_staff=staff)
-    assert (error.code, error.details) == (ErrorCode.BIDDER_NOT_ALLOWED, {})
+    assert (error.code, error.details) == (code, {})
 
 
 def test_a_judicial_deposit_needs_a_verified_real_name() -> None:

@@ -57,6 +57,8 @@ BODIES: dict[str, Any] = {  # a valid body for each request schema, so the probe
     "NoteIn": {},
     "CloseRequestIn": {"reason": "other"},
     "ResolveIn": {"decision": "release"},
+    "BankAccountIn": {"bank_name": "probe", "holder": "probe", "account_number": "6222000011112222"},
+    "CashOutIn": {"amount": 100},
 }  # fmt: skip
 
 

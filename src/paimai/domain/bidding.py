@@ -204,7 +204,9 @@ def refuse_early(glance: LotGlance, request: BidRequest, bidder: BidderStanding,
     the lock (place_bid checks everything again there).
     """
     refuse_unless_open(glance.status, glance.starts_at, glance.ends_at, now)
-    if request.bidder_id == glance.seller_id or bidder.is_staff or bidder.is_barred:
+    if bidder.is_staff:  # staff are not bidders (RULES §1)
+        raise DomainError(ErrorCode.STAFF_NOT_BIDDER)
+    if request.bidder_id == glance.seller_id or bidder.is_barred:
         raise DomainError(ErrorCode.BIDDER_NOT_ALLOWED)
     if glance.kind is LotKind.JUDICIAL and not bidder.real_name_verified:
         raise DomainError(ErrorCode.REAL_NAME_REQUIRED)

@@ -29,7 +29,9 @@ def may_pay_deposit(
     real_name_verified: bool = False,
 ) -> None:
     """Deposits are taken from the moment a lot is published until it ends; judicial lots need 实名认证."""
-    if is_seller or is_staff:
+    if is_staff:  # staff are not bidders (RULES §1)
+        raise DomainError(ErrorCode.STAFF_NOT_BIDDER)
+    if is_seller:
         raise DomainError(ErrorCode.BIDDER_NOT_ALLOWED)
     if is_judicial and not real_name_verified:
         raise DomainError(ErrorCode.REAL_NAME_REQUIRED)

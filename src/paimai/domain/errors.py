@@ -104,6 +104,12 @@ class ErrorCode(Enum):
     OFFER_EXPIRED = ErrorKind.CONFLICT
     NOT_OFFER_RECIPIENT = ErrorKind.FORBIDDEN
     NOTIFICATION_NOT_FOUND = ErrorKind.NOT_FOUND
+    # the wallet: staff are not bidders; cash-out (提现) to a sandbox bank account
+    STAFF_NOT_BIDDER = ErrorKind.FORBIDDEN
+    IDEMPOTENCY_KEY_REQUIRED = ErrorKind.INVALID
+    BANK_ACCOUNT_INVALID = ErrorKind.INVALID
+    BANK_ACCOUNT_REQUIRED = ErrorKind.CONFLICT
+    CASH_OUT_TOO_LARGE = ErrorKind.INVALID
 
 
 class InvariantError(RuntimeError):

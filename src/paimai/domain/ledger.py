@@ -56,6 +56,7 @@ SANDBOX = Account("external", 0, Bucket.SANDBOX)
 
 class EntryKind(Enum):
     TOP_UP = "top_up"
+    CASH_OUT = "cash_out"  # 提现: available money out to the user's sandbox bank account
     DEPOSIT_FREEZE = "deposit_freeze"
     DEPOSIT_RELEASE = "deposit_release"
     WITHDRAWAL_FEE = "withdrawal_fee"
@@ -96,6 +97,12 @@ def transfer(
 def top_up(user_id: int, amount: int) -> JournalEntry:
     """Sandbox payment: money comes in from outside into the user's available balance."""
     return transfer(EntryKind.TOP_UP, SANDBOX, available(user_id), amount, "sandbox top-up")
+
+
+def cash_out(user_id: int, amount: int) -> JournalEntry:
+    """提现: the mirror of a top-up, from the user's available balance (never the frozen one) out to the
+    sandbox payment channel; apply_entry refuses it if the available balance would go negative."""
+    return transfer(EntryKind.CASH_OUT, available(user_id), SANDBOX, amount, "sandbox cash-out")
 
 
 def freeze_deposit(user_id: int, lot_id: int, amount: int) -> JournalEntry:

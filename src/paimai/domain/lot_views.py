@@ -144,6 +144,9 @@ class ViewerView:
     deposit_due: int  # what paying the deposit now freezes (the whole deposit, or what a fee took)
     panels: frozenset[Panel]
     sees_private: bool  # the seller and staff also see the hidden reserve and the review note
+    # whether this viewer takes part as a bidder at all (a guest may, once signed in): not the lot's seller,
+    # not staff (RULES §1). The page renders the deposit and bid forms only then.
+    may_bid: bool = True
 
 
 def _role(state: LotState, reader: Reader | None) -> ViewerRole:
@@ -197,6 +200,7 @@ def viewer_view(state: LotState, view: LotView, facts: ViewerFacts | None) -> Vi
         deposit_due=max(0, due),
         panels=frozenset(panels),
         sees_private=role in (ViewerRole.SELLER, ViewerRole.STAFF),
+        may_bid=role in (ViewerRole.GUEST, ViewerRole.BIDDER),
     )
 
 

@@ -54,6 +54,7 @@ class PlatformRules:
     judicial_payment_days: int = 10  # 尾款 of a judicial sale (RULES §7)
     payment_reminder_hours: int = 24  # the “payment due soon” notice, this long before the deadline
     second_chance_hours: int = 48  # how long a second-chance offer stays open
+    cash_out_max: int = 50_000_000  # 提现: the most one cash-out request may move, in fen (¥500,000)
 
 
 @dataclass(frozen=True)

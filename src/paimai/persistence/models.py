@@ -386,3 +386,36 @@ class Watch(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BankAccountRow(Base):
+    """A user's sandbox bank account for cash-outs (提现): one per user, the number masked but for its last
+    four digits (domain.wallet.bank_account); never the whole number."""
+
+    __tablename__ = "bank_accounts"
+    __table_args__ = (CheckConstraint("length(last4) = 4", name="last4_four_digits"),)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    bank_name: Mapped[str] = mapped_column(String(64))
+    holder: Mapped[str] = mapped_column(String(64))
+    number_masked: Mapped[str] = mapped_column(String(32))
+    last4: Mapped[str] = mapped_column(String(4))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CashOut(Base):
+    """One cash-out (提现): available money out to the sandbox bank account, paid at once in the sandbox,
+    with the journal entry that moved it."""
+
+    __tablename__ = "cash_outs"
+    __table_args__ = (
+        Index("ix_cash_outs_user_id_id", "user_id", "id"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    bank_name: Mapped[str] = mapped_column(String(64))
+    number_masked: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..domain import ledger, login_throttle
+from ..domain import wallet as wallet_rules
 from ..domain.calendar import beijing_date
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.identity import verify_identity
@@ -157,12 +158,7 @@ def user_for_token(session: Session, token: str, now: object) -> User | None:
 
 
 def roles(user: User) -> list[str]:
-    out = ["bidder"]
-    if user.seller_status == "approved":
-        out.append("seller")
-    if user.is_staff:
-        out.append("staff")
-    return out
+    return wallet_rules.roles(is_staff=user.is_staff, seller_approved=user.seller_status == "approved")
 
 
 def require_staff(user: User) -> None:

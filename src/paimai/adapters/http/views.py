@@ -81,6 +81,7 @@ def lot_json(read: LotRead, now: datetime) -> dict[str, Any]:
             "deposit_paid": viewer.deposit_paid,
             "deposit_due": viewer.deposit_due,
             "panels": sorted(panel.value for panel in viewer.panels),
+            "may_bid": viewer.may_bid,
         },
     }
     if viewer.role is not ViewerRole.GUEST:

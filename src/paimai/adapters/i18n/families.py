@@ -21,6 +21,7 @@ from ...domain.order_views import DeadlineKind
 from ...domain.orders import CloseReason, OrderAction, OrderStatus, RefundReason, Role
 from ...domain.rules import Category, LotKind, LotProblem
 from ...domain.second_chance import OfferStatus
+from ...domain.wallet import CashOutStatus
 from ...domain.withdrawal import WithdrawalScope
 
 
@@ -52,6 +53,7 @@ DETAILED_ERRORS = (
     ErrorCode.LOT_INVALID,
     ErrorCode.CLOCK_OUT_OF_RANGE,
     ErrorCode.PASSWORD_TOO_SHORT,
+    ErrorCode.CASH_OUT_TOO_LARGE,
 )
 
 ERRORS = Family("error.", tuple(code.name for code in ErrorCode))
@@ -81,6 +83,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("withdraw_explain_", _values(WithdrawalScope)),
     Family("entry_", _values(EntryKind)),
     Family("account_", ("available", "frozen")),  # the wallet's own buckets
+    Family("cash_out_status_", _values(CashOutStatus)),
     Family("order_status_", _values(OrderStatus)),
     Family("ord_offer_status_", _values(OfferStatus)),
     Family("ord_role_", ("buyer", "seller", "staff")),

@@ -8,6 +8,7 @@ through the JSON API (with the CSRF header), never by a page handler.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -16,7 +17,7 @@ from fastapi.responses import Response
 from ...domain.errors import DomainError, ErrorCode
 from ...domain.rules import Category, LotKind
 from ...services import withdrawal as withdrawal_service
-from ..http import api, watchlist_api, withdrawal_api
+from ..http import api, wallet_api, watchlist_api, withdrawal_api
 from . import order_pages
 from .redirects import safe_next
 from .rendering import PAGE_SIZE, PUBLIC_STATUSES, Page
@@ -133,21 +134,35 @@ def logout_page(request: Request) -> Response:
 
 @router.get("/me")
 def me_page(request: Request) -> Response:
-    """The personal centre: wallet, sandbox top-up, ledger, deposits, bids and withdrawals (with today's quota)."""
+    """The personal centre: wallet, sandbox top-up, cash-out (提现) and its history, ledger, deposits, bids and
+    withdrawals (with today's quota); for staff, who are not bidders, none of these."""
     page = Page(request)
     user = page.user
     if user is None:
         return page.redirect("/login?" + urlencode({"next": "/me"}))
     container = page.container
+    profile = api.me(user=user)
+    # the wallet, top-up, cash-out, bids, deposits and withdrawals are a bidder's; staff are not bidders and
+    # their roles (decided in domain.wallet.roles) say so
+    bidder = "bidder" in profile["roles"]
+    money: dict[str, Any] = {}
+    if bidder:
+        money = {
+            "wallet": api.my_wallet(user=user, container=container),
+            "ledger": api.my_ledger(user=user, container=container, limit=50, cursor=None)["items"],
+            "deposits": api.my_deposits(user=user, container=container)["items"],
+            "my_bids": api.my_bids(user=user, container=container)["items"],
+            "withdrawals": withdrawal_api.my_withdrawals(user=user, container=container),
+            "bank_account": wallet_api.my_bank_account(user=user, container=container)["bank_account"],
+            "cash_outs": wallet_api.my_cash_outs(user=user, container=container, limit=50, cursor=None)["items"],
+            "cash_out_max": container.platform.cash_out_max,
+        }
     return page.render(
         "me.html",
-        profile=api.me(user=user),
+        profile=profile,
+        bidder=bidder,
         top_up=container.settings.sandbox_top_up_enabled,
-        wallet=api.my_wallet(user=user, container=container),
-        ledger=api.my_ledger(user=user, container=container, limit=50, cursor=None)["items"],
-        deposits=api.my_deposits(user=user, container=container)["items"],
-        my_bids=api.my_bids(user=user, container=container)["items"],
-        withdrawals=withdrawal_api.my_withdrawals(user=user, container=container),
         watched=watchlist_api.my_watchlist(user=user, container=container, limit=50, cursor=None)["items"],
+        **money,
         **order_pages.personal_centre(user, container),  # orders, offers and notifications (RULES §6, §8)
     )

@@ -121,7 +121,8 @@
       var csrf = cookie('paimai_csrf');
       if (csrf) { headers['X-CSRF-Token'] = csrf; }
     }
-    if (options && options.idempotent) { headers['Idempotency-Key'] = uuid(); }
+    // options.key: the caller's own key, kept across a retry of the same request (so money moves once)
+    if (options && (options.key || options.idempotent)) { headers['Idempotency-Key'] = options.key || uuid(); }
     return fetch('/api/v1' + path, {
       method: method,
       headers: headers,
@@ -224,6 +225,6 @@
 
   window.Paimai = {
     lang: LANG, t: t, yuan: yuan, yuanPlain: yuanPlain, parseYuan: parseYuan, bjt: bjt, stamp: stamp, duration: duration,
-    clock: clock, api: api, errorText: errorText, say: say, show: show, el: el, tick: tick, i18n: I18N
+    clock: clock, api: api, uuid: uuid, errorText: errorText, say: say, show: show, el: el, tick: tick, i18n: I18N
   };
 })();
