@@ -96,6 +96,7 @@ def lot_json(read: LotRead, now: datetime) -> dict[str, Any]:
     if viewer.sees_private:
         body["reserve_price"] = lot.reserve_price
         body["review_note"] = lot.review_note
+        body["return_policy"] = lot.return_policy
     return body
 
 
