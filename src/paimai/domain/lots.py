@@ -124,3 +124,8 @@ def submitted(status: LotStatus, ends_at: datetime, now: datetime) -> LotStatus:
     if now >= ends_at:
         raise DomainError(ErrorCode.LOT_END_PASSED, ends_at=ends_at.isoformat())
     return next_status
+
+
+def can_submit(status: LotStatus) -> bool:
+    """Whether the seller's 送审 applies (a draft or a rejected lot), for the form to offer it."""
+    return (status, LotAction.SUBMIT) in TRANSITIONS

@@ -170,6 +170,12 @@ def require_staff(user: User) -> None:
         raise DomainError(ErrorCode.STAFF_ONLY)
 
 
+def may_apply_to_sell(user: User) -> bool:
+    """One application at a time: a user applies when they have none pending and are not a seller yet
+    (after a rejection they apply again)."""
+    return user.seller_status not in ("pending", "approved")
+
+
 @locks.step
 def apply_to_sell(
     uow: UnitOfWork,
@@ -183,7 +189,7 @@ def apply_to_sell(
     contact_phone: str = "",
 ) -> SellerApplication:
     user = locks.users(uow.session, [user.id])[user.id]  # one application at a time per user
-    if user.seller_status in ("pending", "approved"):
+    if not may_apply_to_sell(user):
         raise DomainError(ErrorCode.SELLER_APPLICATION_EXISTS, seller_status=user.seller_status)
     application = SellerApplication(
         user_id=user.id,
