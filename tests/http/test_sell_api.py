@@ -125,7 +125,7 @@ def test_a_rejected_lot_shows_its_reason_and_is_mended_and_resubmitted(api: Api)
     rejected = api.client.post(f"/api/v1/staff/lots/{lot['id']}/reject", headers=staff, json={"reason": "照片不清晰"})
     assert rejected.status_code == 200
     seen = api.client.get(f"/api/v1/lots/{lot['id']}", headers=seller).json()
-    assert (seen["status"], seen["review_note"]) == ("rejected", "照片不清晰")
+    assert (seen["status"], seen["review_note"], seen["editable"]) == ("rejected", "照片不清晰", True)
     groups = {g["shelf"]: g["items"] for g in api.client.get("/api/v1/me/lots", headers=seller).json()["groups"]}
     assert [(item["id"], item["review_note"], item["editable"]) for item in groups["rejected"]] == [
         (lot["id"], "照片不清晰", True)

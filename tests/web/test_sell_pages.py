@@ -125,6 +125,9 @@ def test_an_approved_seller_sees_links_and_my_lots_by_state(api: Api) -> None:
     assert "草稿瓶" not in shelf("live")
     assert "My lots" in api.client.get("/sell/lots?lang=en", headers=HTML).text
 
+    lot_page = api.client.get(f"/lots/{refused['id']}", headers=HTML).text  # the lot view shows its seller why
+    assert "data-seller-note" in lot_page and "图片不清" in lot_page and f"/sell/lots/{refused['id']}/edit" in lot_page
+    assert "data-seller-note" not in api.client.get(f"/lots/{live['id']}", headers=HTML).text
     refused_edit = api.client.get(f"/sell/lots/{live['id']}/edit", headers=HTML)
     assert refused_edit.status_code == 409
 
