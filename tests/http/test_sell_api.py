@@ -141,6 +141,7 @@ def test_a_draft_is_deleted_and_my_lots_groups_by_state(api: Api) -> None:
     kept, gone = draft(api, seller), draft(api, seller)
     review = api.client.post("/api/v1/lots", headers=seller, json=lot_body(api)).json()
     live = api.live_lot(seller, staff)
+    assert api.client.post(f"/api/v1/lots/{gone['id']}/watch", headers=seller).status_code == 200
     assert api.client.delete(f"/api/v1/lots/{gone['id']}", headers=seller).status_code == 204
     assert api.client.get(f"/api/v1/lots/{gone['id']}", headers=seller).status_code == 404
     assert api.client.delete(f"/api/v1/lots/{review['id']}", headers=seller).status_code == 409

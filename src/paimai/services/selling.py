@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..domain.errors import DomainError, ErrorCode
@@ -99,6 +99,7 @@ def delete_draft(uow: UnitOfWork, seller: User, lot_id: int) -> None:
     """A draft nobody else has seen is deleted outright; anything later is not."""
     lot = _own_lot(uow, seller, lot_id)
     require_deletable(LotStatus(lot.status))
+    uow.session.execute(delete(Watch).where(Watch.lot_id == lot.id))  # the seller may have watched their draft
     uow.session.delete(lot)
     uow.session.flush()
 
