@@ -48,6 +48,7 @@ BODIES: dict[str, Any] = {  # a valid body for each request schema, so the probe
     "DecisionIn": {"reason": "probe"},
     "LotIn": {"title": "probe", "category": "art", "start_price": 100, "increment": 100, "deposit": 0,
               "starts_at": "2030-01-01T00:00:00+00:00", "ends_at": "2030-01-02T00:00:00+00:00"},
+    "LotPatchIn": {"title": "probe"},
     "BidIn": {"amount": 100_000},
     "ClockAdvanceIn": {"seconds": 1},
     "WithdrawIn": {"confirm": True},

@@ -92,3 +92,40 @@ def transition(status: LotStatus, action: LotAction) -> LotStatus:
         return TRANSITIONS[(status, action)]
     except KeyError:
         raise DomainError(ErrorCode.LOT_TRANSITION_NOT_ALLOWED, status=status.value, action=action.value) from None
+
+
+# RULES §2: "Only a lot in review or draft may be edited; a live lot's rules never change." A rejected lot is
+# the seller's again to mend and resubmit; once staff approve it (scheduled) its rules are fixed.
+EDITABLE = frozenset({LotStatus.DRAFT, LotStatus.PENDING_REVIEW, LotStatus.REJECTED})
+
+
+def require_own(seller_id: int, actor_id: int) -> None:
+    """Only the lot's seller edits, submits or deletes it (staff review it, they do not rewrite it)."""
+    if seller_id != actor_id:
+        raise DomainError(ErrorCode.LOT_NOT_YOURS)
+
+
+def require_editable(status: LotStatus) -> None:
+    """A lot's rules and description change only while it is a draft, in review or rejected."""
+    if status not in EDITABLE:
+        raise DomainError(ErrorCode.LOT_NOT_EDITABLE, status=status.value)
+
+
+def require_deletable(status: LotStatus) -> None:
+    """Only a draft (never seen by staff or bidders) may be deleted outright."""
+    if status is not LotStatus.DRAFT:
+        raise DomainError(ErrorCode.LOT_NOT_EDITABLE, status=status.value)
+
+
+def submitted(status: LotStatus, ends_at: datetime, now: datetime) -> LotStatus:
+    """A draft or rejected lot goes to review (its rules validated by the caller first); a lot whose end has
+    already passed by server time is not submitted — staff could only reject it (see `reviewed`)."""
+    next_status = transition(status, LotAction.SUBMIT)
+    if now >= ends_at:
+        raise DomainError(ErrorCode.LOT_END_PASSED, ends_at=ends_at.isoformat())
+    return next_status
+
+
+def can_submit(status: LotStatus) -> bool:
+    """Whether the seller's 送审 applies (a draft or a rejected lot), for the form to offer it."""
+    return (status, LotAction.SUBMIT) in TRANSITIONS

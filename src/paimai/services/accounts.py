@@ -166,16 +166,35 @@ def require_staff(user: User) -> None:
         raise DomainError(ErrorCode.STAFF_ONLY)
 
 
+def may_apply_to_sell(user: User) -> bool:
+    """One application at a time: a user applies when they have none pending and are not a seller yet
+    (after a rejection they apply again)."""
+    return user.seller_status not in ("pending", "approved")
+
+
 @locks.step
-def apply_to_sell(uow: UnitOfWork, user: User, kind: str, name: str, description: str) -> SellerApplication:
+def apply_to_sell(
+    uow: UnitOfWork,
+    user: User,
+    kind: str,
+    name: str,
+    description: str,
+    *,
+    licence_number: str = "",
+    court_name: str = "",
+    contact_phone: str = "",
+) -> SellerApplication:
     user = locks.users(uow.session, [user.id])[user.id]  # one application at a time per user
-    if user.seller_status in ("pending", "approved"):
+    if not may_apply_to_sell(user):
         raise DomainError(ErrorCode.SELLER_APPLICATION_EXISTS, seller_status=user.seller_status)
     application = SellerApplication(
         user_id=user.id,
         kind=kind,
         name=name,
         description=description,
+        licence_number=licence_number,
+        court_name=court_name,
+        contact_phone=contact_phone,
         status="pending",
         created_at=uow.now,
     )
@@ -203,6 +222,13 @@ def decide_application(
     application.decided_by = staff.id
     applicant.seller_status = application.status
     return application
+
+
+def latest_application(session: Session, user_id: int) -> SellerApplication | None:
+    """The user's newest application to sell (its state and staff's reason show on /sell)."""
+    return session.scalar(
+        select(SellerApplication).where(SellerApplication.user_id == user_id).order_by(SellerApplication.id.desc())
+    )
 
 
 def list_applications(session: Session, status: str | None) -> list[SellerApplication]:

@@ -31,6 +31,7 @@ class LotDraft:
     location: str = ""
     image_url: str | None = None
     appraisal: int | None = None
+    return_policy: str = ""
 
 
 def rules_of(lot: Lot) -> LotRules:
@@ -53,8 +54,8 @@ def save_due(lot: Lot) -> None:
     lot.due_at = next_step_at(LotStatus(lot.status), lot.starts_at, lot.ends_at)
 
 
-def create_lot(uow: UnitOfWork, seller: User, draft: LotDraft) -> Lot:
-    """An approved seller lists a lot; it goes straight to staff review."""
+def create_lot(uow: UnitOfWork, seller: User, draft: LotDraft, *, submit: bool = True) -> Lot:
+    """An approved seller lists a lot: straight to staff review, or (submit=False) kept as their draft."""
     if seller.seller_status != "approved":
         raise DomainError(ErrorCode.SELLER_NOT_APPROVED)
     if draft.kind is LotKind.JUDICIAL and seller.seller_kind != "court":
@@ -66,9 +67,10 @@ def create_lot(uow: UnitOfWork, seller: User, draft: LotDraft) -> Lot:
         description=draft.description,
         category=draft.category.value,
         kind=draft.kind.value,
-        status=transition(LotStatus.DRAFT, LotAction.SUBMIT).value,
+        status=(transition(LotStatus.DRAFT, LotAction.SUBMIT) if submit else LotStatus.DRAFT).value,
         location=draft.location,
         image_url=draft.image_url,
+        return_policy=draft.return_policy,
         start_price=rules.start_price,
         increment=rules.increment,
         deposit=rules.deposit,

@@ -156,7 +156,16 @@ def my_bids(user: UserDep, container: ContainerDep) -> dict[str, Any]:
 @router.post("/me/seller-application", status_code=201, tags=["me"])
 def apply_to_sell(body: SellerApplicationIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
     with container.transaction() as uow:
-        application = accounts.apply_to_sell(uow, user, body.kind, body.name, body.description)
+        application = accounts.apply_to_sell(
+            uow,
+            user,
+            body.kind,
+            body.name,
+            body.description,
+            licence_number=body.licence_number,
+            court_name=body.court_name,
+            contact_phone=body.contact_phone,
+        )
         return {"id": application.id, "kind": application.kind, "name": application.name, "status": application.status}
 
 
@@ -171,6 +180,9 @@ def seller_applications(user: UserDep, container: ContainerDep, status: Filter =
                 "kind": a.kind,
                 "name": a.name,
                 "description": a.description,
+                "licence_number": a.licence_number,
+                "court_name": a.court_name,
+                "contact_phone": a.contact_phone,
                 "status": a.status,
                 "reason": a.reason,
                 "created_at": a.created_at,
@@ -232,9 +244,10 @@ def create_lot(body: LotIn, user: UserDep, container: ContainerDep) -> dict[str,
         location=body.location,
         image_url=body.image_url,
         appraisal=body.appraisal,
+        return_policy=body.return_policy,
     )
     with container.transaction() as uow:
-        lot = lots.create_lot(uow, user, draft)
+        lot = lots.create_lot(uow, user, draft, submit=body.submit)
         return lot_out(uow.session, lot, user, uow.now)
 
 

@@ -71,6 +71,9 @@ class SellerApplicationIn(Strict):
     kind: Literal["individual", "business", "court"]
     name: str = Field(min_length=1, max_length=128)
     description: str = Field(default="", max_length=2000)
+    licence_number: str = Field(default="", max_length=64)  # business: 营业执照号 (统一社会信用代码)
+    court_name: str = Field(default="", max_length=128)  # court: the court's full name
+    contact_phone: str = Field(default="", max_length=32, pattern=r"^[0-9+\- ]*$")
 
 
 class DecisionIn(Strict):
@@ -94,17 +97,56 @@ class LotIn(Strict):
     withdrawal_fee: int = Field(default=0, ge=0, le=MAX_AMOUNT_FEN, strict=True)
     location: str = Field(default="", max_length=128)
     image_url: str | None = Field(default=None, max_length=500)
+    return_policy: str = Field(default="", max_length=2000)
+    submit: bool = Field(default=True, strict=True)  # false: kept as the seller's draft (POST …/submit later)
 
     @field_validator("starts_at", "ends_at")
     @classmethod
     def _in_range(cls, value: datetime) -> datetime:
-        try:
-            utc = value.astimezone(UTC)
-        except OverflowError:
-            utc = None
-        if utc is None or not EARLIEST <= utc < LATEST:
-            raise ValueError(f"must lie between {EARLIEST.year} and {LATEST.year}")
-        return value
+        return in_lot_range(value)
+
+
+def in_lot_range(value: datetime) -> datetime:
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc < LATEST:
+        raise ValueError(f"must lie between {EARLIEST.year} and {LATEST.year}")
+    return value
+
+
+class LotPatchIn(Strict):
+    """PATCH /lots/{id}: only the fields sent change; `reserve_price: null` removes the reserve."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=20000)
+    category: Literal["art", "collectibles", "luxury", "jewellery", "real_estate", "vehicles", "other"] | None = None
+    kind: Literal["commercial", "judicial"] | None = None
+    start_price: int | None = Field(default=None, gt=0, le=MAX_AMOUNT_FEN, strict=True)
+    increment: int | None = Field(default=None, gt=0, le=MAX_AMOUNT_FEN, strict=True)
+    deposit: int | None = Field(default=None, ge=0, le=MAX_AMOUNT_FEN, strict=True)
+    reserve_price: int | None = Field(default=None, gt=0, le=MAX_AMOUNT_FEN, strict=True)
+    appraisal: int | None = Field(default=None, gt=0, le=MAX_AMOUNT_FEN, strict=True)
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    extension_seconds: int | None = Field(default=None, ge=0, le=3600, strict=True)
+    withdrawal_allowed: bool | None = None
+    withdrawal_fee: int | None = Field(default=None, ge=0, le=MAX_AMOUNT_FEN, strict=True)
+    location: str | None = Field(default=None, max_length=128)
+    image_url: str | None = Field(default=None, max_length=500)
+    return_policy: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def _in_range(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else in_lot_range(value)
+
+    def changes(self) -> dict[str, object]:
+        """The fields sent; a null is a change only where the field may be empty (reserve, appraisal, image)."""
+        nullable = {"reserve_price", "appraisal", "image_url"}
+        sent = {name: getattr(self, name) for name in self.model_fields_set}
+        return {name: value for name, value in sent.items() if value is not None or name in nullable}
 
 
 class BidIn(Strict):

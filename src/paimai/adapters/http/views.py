@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ...domain.lot_views import ViewerRole
+from ...domain.lots import EDITABLE, LotStatus
 from ...services import accounts
 from ...services.lot_reads import LotRead, RecordRead, read_lots
 from ...services.types import Lot, User
@@ -97,6 +98,8 @@ def lot_json(read: LotRead, now: datetime) -> dict[str, Any]:
     if viewer.sees_private:
         body["reserve_price"] = lot.reserve_price
         body["review_note"] = lot.review_note
+        body["return_policy"] = lot.return_policy
+        body["editable"] = LotStatus(lot.status) in EDITABLE  # the seller may still change it (PATCH)
     return body
 
 

@@ -91,6 +91,18 @@ FAMILIES: tuple[Family, ...] = (
     Family("ord_action_", ("create", *_values(OrderAction))),
     Family("ord_reason_", _values(CloseReason, RefundReason)),
     Family("ord_deadline_", _values(DeadlineKind)),
+    # the seller's pages (adapters/web/sell_pages.py): a seller's kind, an application's state, 我的拍品's groups
+    Family("sell_kind_", ("individual", "business", "court")),
+    Family("sell_app_", ("pending", "approved", "rejected")),
+    Family(
+        "sell_shelf_",
+        (
+            *(s.value for s in (LotStatus.DRAFT, LotStatus.PENDING_REVIEW, LotStatus.REJECTED)),
+            "scheduled",
+            "live",
+            "ended",
+        ),
+    ),
 )
 
 PREFIXES = frozenset(family.prefix for family in FAMILIES)

@@ -1,7 +1,7 @@
 """cash_outs: the sandbox bank account and the record of cash-outs (提现, issue 14)
 
 Revision ID: 4e8b1c6d2f37
-Revises: 7c3d2a9e4f10
+Revises: a4e1c9d27b30
 Create Date: 2026-12-03 07:20:00
 
 """
@@ -15,7 +15,7 @@ import paimai.persistence.types
 
 # revision identifiers, used by Alembic.
 revision: str = '4e8b1c6d2f37'
-down_revision: Union[str, Sequence[str], None] = '7c3d2a9e4f10'
+down_revision: Union[str, Sequence[str], None] = 'a4e1c9d27b30'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,0 +1,51 @@
+"""Selling (issue 14): a seller's drafts, edits, submission for review and 我的拍品 over HTTP.
+
+Handlers parse, call one service step in one transaction and shape the lot as GET /lots/{id} does; what may
+be edited when is the domain's (domain.lots.EDITABLE)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from ...services import selling
+from .deps import ContainerDep, UserDep
+from .schemas import Id, LotPatchIn
+from .views import lot_out
+
+router = APIRouter(prefix="/api/v1", tags=["selling"])
+
+
+@router.patch("/lots/{lot_id}")
+def edit_lot(lot_id: Id, body: LotPatchIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    """The seller edits their lot while it is a draft, in review or rejected (LOT_NOT_EDITABLE, 409, once
+    it is scheduled: a published lot's rules never change). Only the fields sent change."""
+    with container.transaction() as uow:
+        lot = selling.edit_lot(uow, user, lot_id, body.changes())
+        return lot_out(uow.session, lot, user, uow.now)
+
+
+@router.post("/lots/{lot_id}/submit")
+def submit_lot(lot_id: Id, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    """送审: a draft or rejected lot goes to staff review; its rules are validated again as of server time."""
+    with container.transaction() as uow:
+        lot = selling.submit_lot(uow, user, lot_id)
+        return lot_out(uow.session, lot, user, uow.now)
+
+
+@router.delete("/lots/{lot_id}", status_code=204)
+def delete_draft(lot_id: Id, user: UserDep, container: ContainerDep) -> Response:
+    """Delete a draft (only a draft: LOT_NOT_EDITABLE otherwise)."""
+    with container.transaction() as uow:
+        selling.delete_draft(uow, user, lot_id)
+    return Response(status_code=204)
+
+
+@router.get("/me/lots")
+def my_lots(user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    """我的拍品: the seller's lots grouped by state, with bid, deposit and watcher counts."""
+    with container.reading() as session:
+        shelves = selling.my_lots(session, user)
+    return {"groups": [{"shelf": shelf, "items": [asdict(lot) for lot in shelves[shelf]]} for shelf in shelves]}
