@@ -1,0 +1,41 @@
+/* The back office's queues: approve or reject an application or a lot (a rejection needs a reason, which
+   the server checks too), cancel a live or scheduled lot with a reason. Each is one JSON API call with the
+   CSRF header; on success the queue is re-read from the server, where the truth lives. */
+(function () {
+  'use strict';
+  var P = window.Paimai;
+
+  function submit(form, path, body, button) {
+    var box = form.querySelector('[data-message]');
+    var buttons = form.querySelectorAll('button');
+    for (var i = 0; i < buttons.length; i++) { buttons[i].disabled = true; }
+    P.say(box, P.t('staff_working'), 'info');
+    P.api('POST', path, body).then(function (result) {
+      if (!result.ok) {
+        for (var j = 0; j < buttons.length; j++) { buttons[j].disabled = false; }
+        P.say(box, P.errorText(result.data), 'error');
+        if (button) { button.focus(); }
+        return;
+      }
+      window.location.reload();
+    });
+  }
+
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches('form[data-decide], form[data-cancel]')) { return; }
+    event.preventDefault();
+    var button = event.submitter;
+    var reason = (form.querySelector('textarea[name=reason]').value || '').trim();
+    var box = form.querySelector('[data-message]');
+    if (form.hasAttribute('data-cancel')) {
+      if (!reason) { P.say(box, P.t('staff_reason_needed'), 'error'); return; }
+      if (!window.confirm(P.t('staff_cancel_confirm'))) { return; }
+      submit(form, form.getAttribute('data-cancel'), { reason: reason }, button);
+      return;
+    }
+    var decision = button && button.value === 'reject' ? 'reject' : 'approve';
+    if (decision === 'reject' && !reason) { P.say(box, P.t('staff_reason_needed'), 'error'); return; }
+    submit(form, form.getAttribute('data-decide') + '/' + decision, reason ? { reason: reason } : {}, button);
+  });
+})();
