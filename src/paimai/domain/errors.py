@@ -104,6 +104,14 @@ class ErrorCode(Enum):
     OFFER_EXPIRED = ErrorKind.CONFLICT
     NOT_OFFER_RECIPIENT = ErrorKind.FORBIDDEN
     NOTIFICATION_NOT_FOUND = ErrorKind.NOT_FOUND
+    # the staff back office (domain.staff)
+    REASON_REQUIRED = ErrorKind.INVALID
+    ACCOUNT_FROZEN = ErrorKind.FORBIDDEN
+    ACCOUNT_ALREADY_FROZEN = ErrorKind.CONFLICT
+    ACCOUNT_NOT_FROZEN = ErrorKind.CONFLICT
+    FREEZE_NOT_ALLOWED = ErrorKind.FORBIDDEN
+    LAST_STAFF_ACCOUNT = ErrorKind.CONFLICT
+    USER_NOT_FOUND = ErrorKind.NOT_FOUND
 
 
 class InvariantError(RuntimeError):

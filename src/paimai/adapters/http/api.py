@@ -122,13 +122,11 @@ def my_wallet(user: UserDep, container: ContainerDep) -> dict[str, int]:
 
 @router.post("/me/wallet/top-up", tags=["me"], dependencies=[IDEMPOTENT])
 def top_up(body: TopUpIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
-    from ...domain import ledger
-
     if not container.settings.sandbox_top_up_enabled:  # production: off unless PAIMAI_SANDBOX_TOP_UP=true
         raise DomainError(ErrorCode.TOP_UP_DISABLED)
 
     def operation(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
-        ledger_service.post(uow, ledger.top_up(user.id, body.amount))
+        accounts.top_up(uow, user.id, body.amount)
         return 200, ledger_service.wallet(uow.session, user.id)
 
     return run_idempotent(container, request, user, body.model_dump(), operation)

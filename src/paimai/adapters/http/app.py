@@ -13,7 +13,7 @@ from ...config import Settings
 from .. import i18n
 from ..realtime import sse
 from ..web.mount import install as install_pages
-from . import api, errors, openapi, orders_api, watchlist_api, withdrawal_api
+from . import api, errors, openapi, orders_api, staff_api, watchlist_api, withdrawal_api
 from . import docs as api_docs
 from .headers import SecurityHeaders
 from .limits import BodySizeLimit
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(withdrawal_api.router)
     app.include_router(watchlist_api.router)
     app.include_router(orders_api.router)
+    app.include_router(staff_api.router)
     app.include_router(sse.router)
     install_pages(app)
     openapi.install(app)
