@@ -168,6 +168,8 @@ def test_a_frozen_account_is_refused_a_deposit_and_a_top_up_over_http(
         from paimai.services import locks
 
         locks.users(uow.session, [target])[target].frozen_at = uow.now
+    # a token still stored is worth nothing while the account is frozen
+    refused(api.client.get("/api/v1/me", headers=bidder), 401, "NOT_AUTHENTICATED")
     monkeypatch.setattr(accounts, "user_for_token", ignoring_freeze)
     refused(api.deposit(bidder, lot["id"]), 403, "ACCOUNT_FROZEN")
     refused(api.bid(bidder, lot["id"], 100_000), 403, "ACCOUNT_FROZEN")
