@@ -134,6 +134,7 @@ def place_bids(
     results: list[PlacedBid | DomainError] = []
     for user, amount, max_amount in requests:
         try:
+            refuse_frozen(uow.session, user.id)
             decision = bidding.place_bid(
                 snapshot,
                 BidRequest(user.id, amount, max_amount),
