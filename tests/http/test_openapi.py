@@ -37,8 +37,9 @@ def declares_key(operation: dict[str, Any]) -> bool:
 
 def concrete(path: str) -> str:
     """A path with ids that exist nowhere: the step is refused (404), and the refusal is what is replayed."""
-    return path.replace("{lot_id}", "987654").replace("{bid_id}", "987654").replace("{order_id}", "987654") \
-        .replace("{offer_id}", "987654").replace("{application_id}", "987654")  # fmt: skip
+    for name in ("lot_id", "bid_id", "order_id", "offer_id", "application_id", "user_id"):
+        path = path.replace("{" + name + "}", "987654")
+    return path
 
 
 BODIES: dict[str, Any] = {  # a valid body for each request schema, so the probe reaches the handler
@@ -60,6 +61,7 @@ BODIES: dict[str, Any] = {  # a valid body for each request schema, so the probe
     "ResolveIn": {"decision": "release"},
     "BankAccountIn": {"bank_name": "probe", "holder": "probe", "account_number": "6222000011112222"},
     "CashOutIn": {"amount": 100},
+    "ReasonIn": {"reason": "probe"},
 }  # fmt: skip
 
 

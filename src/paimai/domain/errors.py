@@ -112,6 +112,14 @@ class ErrorCode(Enum):
     BANK_ACCOUNT_INVALID = ErrorKind.INVALID
     BANK_ACCOUNT_REQUIRED = ErrorKind.CONFLICT
     CASH_OUT_TOO_LARGE = ErrorKind.INVALID
+    # the staff back office (domain.staff)
+    REASON_REQUIRED = ErrorKind.INVALID
+    ACCOUNT_FROZEN = ErrorKind.FORBIDDEN
+    ACCOUNT_ALREADY_FROZEN = ErrorKind.CONFLICT
+    ACCOUNT_NOT_FROZEN = ErrorKind.CONFLICT
+    FREEZE_NOT_ALLOWED = ErrorKind.FORBIDDEN
+    LAST_STAFF_ACCOUNT = ErrorKind.CONFLICT
+    USER_NOT_FOUND = ErrorKind.NOT_FOUND
 
 
 class InvariantError(RuntimeError):

@@ -52,6 +52,9 @@ class User(Base):
     id_number_masked: Mapped[str | None] = mapped_column(String(32))
     real_name_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Frozen by staff (domain.staff): no sign-in, bids, deposits, payments or top-ups while set.
+    frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    frozen_reason: Mapped[str | None] = mapped_column(Text)
 
 
 # A username is taken whatever its case (`Bob` once `bob` exists), by the database too (issue 8).
@@ -423,3 +426,23 @@ class CashOut(Base):
     status: Mapped[str] = mapped_column(String(16))
     entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entries.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StaffActionRow(Base):
+    """The staff audit log: one row per staff decision, written in the decision's own transaction.
+    actor_id is None for the operator's command line (actor_name "cli")."""
+
+    __tablename__ = "staff_actions"
+    __table_args__ = (
+        Index("ix_staff_actions_object", "object_type", "object_id"),
+        Index("ix_staff_actions_actor_id", "actor_id", "id"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[str] = mapped_column(Text, default="{}")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

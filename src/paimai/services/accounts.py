@@ -21,10 +21,12 @@ from ..domain.calendar import beijing_date
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.identity import verify_identity
 from ..domain.login_throttle import FailureStreak
+from ..domain.staff import ObjectType, StaffAction, refuse_if_frozen, required_reason
 from ..persistence.models import AuthToken, LoginFailure, SellerApplication, User
 from . import locks
 from .locks import ensure_accounts
 from .passwords import check_new_password
+from .staff_audit import record_action
 from .uow import UnitOfWork
 
 _hasher = PasswordHasher()
@@ -108,6 +110,8 @@ def login(uow: UnitOfWork, username: str, password: str, ttl_hours: int, *, addr
         return DomainError(ErrorCode.INVALID_CREDENTIALS)
     if row is not None:
         uow.session.delete(row)
+    if user.frozen_at is not None:  # the right password of a frozen account: say so, issue nothing
+        return DomainError(ErrorCode.ACCOUNT_FROZEN)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     token = secrets.token_urlsafe(32)
@@ -154,7 +158,14 @@ def user_for_token(session: Session, token: str, now: object) -> User | None:
     if row is None or row[1] <= now:  # type: ignore[operator]
         return None
     user: User = row[0]
+    if user.frozen_at is not None:  # freezing deletes the tokens; a token is worthless while frozen anyway
+        return None
     return user
+
+
+def refuse_frozen(session: Session, user_id: int) -> None:
+    """ACCOUNT_FROZEN if the account is frozen now (read afresh: the caller's user may be from an earlier read)."""
+    refuse_if_frozen(session.scalar(select(User.frozen_at).where(User.id == user_id)))
 
 
 def roles(user: User) -> list[str]:
@@ -210,6 +221,8 @@ def decide_application(
     uow: UnitOfWork, staff: User, application_id: int, approve: bool, reason: str | None
 ) -> SellerApplication:
     require_staff(staff)
+    if not approve:
+        reason = required_reason(reason)
     application = uow.session.get(SellerApplication, application_id, with_for_update=True)
     if application is None:
         raise DomainError(ErrorCode.NOT_FOUND, application_id=application_id)
@@ -221,6 +234,16 @@ def decide_application(
     application.decided_at = uow.now
     application.decided_by = staff.id
     applicant.seller_status = application.status
+    record_action(
+        uow,
+        staff,
+        StaffAction.SELLER_APPROVE if approve else StaffAction.SELLER_REJECT,
+        ObjectType.SELLER_APPLICATION,
+        application.id,
+        reason,
+        uow.now,
+        {"user_id": applicant.id, "kind": application.kind},
+    )
     return application
 
 

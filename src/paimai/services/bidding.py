@@ -17,6 +17,7 @@ from ..domain.lots import LotStatus
 from ..domain.rules import LotKind
 from ..persistence.models import Bid, Lot, User
 from . import locks
+from .accounts import refuse_frozen
 from .deposits import frozen_deposit
 from .lots import get_lot, load_snapshot, save_due, start_if_open
 from .uow import UnitOfWork
@@ -108,6 +109,7 @@ def _refuse_early(session: Session, user: User, lot_id: int, request: BidRequest
 
 @locks.step
 def place_bid(uow: UnitOfWork, user: User, lot_id: int, amount: int, max_amount: int | None) -> PlacedBid:
+    refuse_frozen(uow.session, user.id)
     _refuse_early(uow.session, user, lot_id, BidRequest(user.id, amount, max_amount), uow.now)
     lot = get_lot(uow.session, lot_id, lock=True)
     start_if_open(uow, lot)
@@ -132,6 +134,7 @@ def place_bids(
     results: list[PlacedBid | DomainError] = []
     for user, amount, max_amount in requests:
         try:
+            refuse_frozen(uow.session, user.id)
             decision = bidding.place_bid(
                 snapshot,
                 BidRequest(user.id, amount, max_amount),

@@ -12,6 +12,7 @@ from ..domain.lots import LotStatus
 from ..domain.rules import LotKind
 from ..persistence.models import Deposit, Lot, User
 from . import locks
+from .accounts import refuse_frozen
 from .ledger import post
 from .lots import ensure_alias, lot_for
 from .uow import UnitOfWork
@@ -30,6 +31,7 @@ def frozen_deposit(session: Session, lot_id: int, user_id: int) -> Deposit | Non
 @locks.step
 def pay_deposit(uow: UnitOfWork, user: User, lot_id: int) -> tuple[Deposit, bool]:
     """Freeze the lot's deposit; paying again for the same lot is a no-op. Returns (deposit, created)."""
+    refuse_frozen(uow.session, user.id)
     lot = lot_for(uow.session, lot_id, user)
     locks.accounts(uow.session, wallet_of(user.id))
     existing = frozen_deposit(uow.session, lot.id, user.id)

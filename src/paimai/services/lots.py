@@ -12,9 +12,11 @@ from ..domain.bidding import AuctionSnapshot, BidKind, Submission, start_auction
 from ..domain.errors import DomainError, ErrorCode, InvariantError
 from ..domain.lots import LotAction, LotStatus, next_step_at, reviewed, transition
 from ..domain.rules import Category, LotKind, LotRules
+from ..domain.staff import ObjectType, StaffAction, required_reason
 from ..persistence.models import Bid, BidderAlias, Lot, User
 from . import locks
 from .accounts import require_staff
+from .staff_audit import record_action
 from .uow import UnitOfWork
 from .visibility import readable_lot, reader_of
 
@@ -124,10 +126,16 @@ def start_if_open(uow: UnitOfWork, lot: Lot) -> None:
 @locks.step
 def review_lot(uow: UnitOfWork, staff: User, lot_id: int, approve: bool, reason: str | None) -> Lot:
     require_staff(staff)
+    if not approve:
+        reason = required_reason(reason)
     lot = get_lot(uow.session, lot_id, lock=True)
+    before = lot.status
     lot.status = reviewed(LotStatus(lot.status), approve, lot.ends_at, uow.now).value
     lot.review_note = reason
     save_due(lot)
+    action = StaffAction.LOT_APPROVE if approve else StaffAction.LOT_REJECT
+    details = {"from_status": before, "to_status": lot.status}
+    record_action(uow, staff, action, ObjectType.LOT, lot.id, reason, uow.now, details)
     return lot
 
 

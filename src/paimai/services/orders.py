@@ -20,12 +20,15 @@ from ..domain.errors import DomainError, ErrorCode
 from ..domain.notices import NoticeKind
 from ..domain.orders import CloseReason, Fault, OrderDecision, OrderStatus, RefundReason, Role
 from ..domain.rules import LotKind
+from ..domain.staff import ObjectType, StaffAction
 from ..persistence.models import Lot, OrderEventRow, User
 from ..persistence.models import Order as OrderRow
 from . import locks
+from .accounts import refuse_frozen
 from .deposits import frozen_deposit
 from .ledger import post
 from .notifications import notify
+from .staff_audit import record_action
 from .uow import UnitOfWork
 
 UNPAID_VALUES = [s.value for s in od.UNPAID]
@@ -226,6 +229,7 @@ def _act(
 
 
 def pay(uow: UnitOfWork, user: User, order_id: int) -> OrderRow:
+    refuse_frozen(uow.session, user.id)
     return _act(uow, user, order_id, lambda o: od.pay(o, user.id, uow.now, uow.platform))
 
 
@@ -276,11 +280,15 @@ def refuse_to_sell(uow: UnitOfWork, user: User, order_id: int, note: str) -> Ord
 def staff_resolve(uow: UnitOfWork, user: User, order_id: int, decision: str, note: str) -> OrderRow:
     """Staff arbitrate a disputed refund: refund for the seller's fault or the buyer's, or release to the seller."""
     if decision == "release":
-        return _act(
+        row = _act(
             uow, user, order_id, lambda o: od.staff_release(o, user.id, user.is_staff, uow.now, uow.platform), note=note
         )
-    fault = Fault.SELLER if decision == "refund_seller_fault" else Fault.BUYER
-    return _act(uow, user, order_id, lambda o: od.staff_refund(o, user.id, user.is_staff, fault, uow.now), note=note)
+    else:
+        fault = Fault.SELLER if decision == "refund_seller_fault" else Fault.BUYER
+        row = _act(uow, user, order_id, lambda o: od.staff_refund(o, user.id, user.is_staff, fault, uow.now), note=note)
+    details = {"decision": decision, "to_status": row.status, "lot_id": row.lot_id}
+    record_action(uow, user, StaffAction.ORDER_RESOLVE, ObjectType.ORDER, row.id, note or None, uow.now, details)
+    return row
 
 
 # ---- the system's steps ------------------------------------------------------------------------------------

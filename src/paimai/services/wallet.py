@@ -13,6 +13,7 @@ from ..domain import wallet as rules
 from ..domain.errors import InvariantError
 from ..persistence.models import BankAccountRow, CashOut, User
 from . import locks
+from .accounts import refuse_frozen
 from .ledger import post
 from .uow import UnitOfWork
 
@@ -49,7 +50,9 @@ def _cash_out_read(row: CashOut) -> CashOutRead:
 
 @locks.step
 def top_up(uow: UnitOfWork, user: User, amount: int) -> None:
-    """The sandbox top-up: money from outside into the available balance; refused to staff."""
+    """The sandbox top-up: money from outside into the available balance; refused to staff and to a frozen
+    account."""
+    refuse_frozen(uow.session, user.id)
     post(uow, rules.top_up(user.id, amount, is_staff=user.is_staff))
 
 
@@ -83,6 +86,7 @@ def cash_out(uow: UnitOfWork, user: User, amount: int) -> CashOutRead:
     once cannot both spend the same balance (and the ledger refuses a negative one anyway)."""
     session = uow.session
     locks.users(session, [user.id])
+    refuse_frozen(session, user.id)  # read under the user's lock: a freeze that committed first wins
     bank = session.get(BankAccountRow, user.id)
     balances = locks.accounts(session, [ledger.available(user.id)])
     entry = rules.cash_out(

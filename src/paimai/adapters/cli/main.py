@@ -18,6 +18,8 @@ ledger_app = typer.Typer(help="The double-entry ledger")
 app.add_typer(user_app, name="user")
 app.add_typer(clock_app, name="clock")
 app.add_typer(ledger_app, name="ledger")
+staff_app = typer.Typer(help="The staff role (audited as actor cli)")
+app.add_typer(staff_app, name="staff")
 
 
 def _sqlite_file_exists(url: str) -> bool:
@@ -150,6 +152,50 @@ def user_create(
         raise typer.Exit(1) from None
     finally:
         container.dispose()
+
+
+def _change_staff(username: str, grant: bool, reason: str | None) -> None:
+    from ...bootstrap import Container
+    from ...domain.errors import DomainError
+    from ...persistence.migrate import upgrade
+    from ...services import accounts, staff
+
+    settings = _settings()
+    upgrade(settings.effective_database_url)
+    container = Container(settings)
+    try:
+        with container.transaction() as uow:
+            change = (staff.grant_staff if grant else staff.revoke_staff)(uow, username, reason)
+            user = change.user
+            verb = ("granted" if grant else "revoked") if change.changed else "unchanged"
+            typer.echo(f"{verb}: user {user.id} {user.username} roles={','.join(accounts.roles(user))}")
+    except DomainError as error:
+        typer.secho(
+            f"{error.code.name}: {' / '.join(i18n.error_messages(error))} (username {username!r})",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        raise typer.Exit(1) from None
+    finally:
+        container.dispose()
+
+
+@staff_app.command("grant")
+def staff_grant(
+    username: Annotated[str, typer.Argument(help="the account's login name")],
+    reason: Annotated[str | None, typer.Option(help="why, for the audit log")] = None,
+) -> None:
+    """Make an existing account staff (the first staff account of a fresh database, say)."""
+    _change_staff(username, True, reason)
+
+
+@staff_app.command("revoke")
+def staff_revoke(
+    username: Annotated[str, typer.Argument(help="the account's login name")],
+    reason: Annotated[str | None, typer.Option(help="why, for the audit log")] = None,
+) -> None:
+    """Take the staff role away (refused for the last active staff account: LAST_STAFF_ACCOUNT)."""
+    _change_staff(username, False, reason)
 
 
 @clock_app.command("advance")

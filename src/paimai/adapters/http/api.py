@@ -126,7 +126,7 @@ def top_up(body: TopUpIn, request: Request, user: UserDep, container: ContainerD
         raise DomainError(ErrorCode.TOP_UP_DISABLED)
 
     def operation(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
-        wallet.top_up(uow, user, body.amount)  # refused to staff (STAFF_NOT_BIDDER)
+        wallet.top_up(uow, user, body.amount)  # refused to staff (STAFF_NOT_BIDDER) and frozen accounts
         return 200, ledger_service.wallet(uow.session, user.id)
 
     return run_idempotent(container, request, user, body.model_dump(), operation)

@@ -13,7 +13,7 @@ from ...config import Settings
 from .. import i18n
 from ..realtime import sse
 from ..web.mount import install as install_pages
-from . import api, errors, openapi, orders_api, sell_api, wallet_api, watchlist_api, withdrawal_api
+from . import api, errors, openapi, orders_api, sell_api, staff_api, wallet_api, watchlist_api, withdrawal_api
 from . import docs as api_docs
 from .headers import SecurityHeaders
 from .limits import BodySizeLimit
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(orders_api.router)
     app.include_router(wallet_api.router)
     app.include_router(sell_api.router)
+    app.include_router(staff_api.router)
     app.include_router(sse.router)
     install_pages(app)
     openapi.install(app)

@@ -68,7 +68,7 @@ DESCRIPTIONS = {
     "400": "The body could not be read as JSON (`HTTP_400`)",
     "401": "Not signed in, or the token has expired (`NOT_AUTHENTICATED`; `INVALID_CREDENTIALS` at login)",
     "403": "Signed in but not allowed: `CSRF_FAILED` (a cookie session without its X-CSRF-Token), `STAFF_ONLY`, "
-    "`SELLER_NOT_APPROVED`, `BIDDER_NOT_ALLOWED`, `NOT_ORDER_BUYER` …",
+    "`SELLER_NOT_APPROVED`, `BIDDER_NOT_ALLOWED`, `NOT_ORDER_BUYER`, `ACCOUNT_FROZEN` …",
     "404": "No such thing, or not visible to you (`LOT_NOT_FOUND`, `ORDER_NOT_FOUND`, `NOT_FOUND` …)",
     "409": "A valid request the state does not allow now (`LOT_NOT_LIVE`, `AUCTION_ENDED`, `INSUFFICIENT_FUNDS` …)",
     "413": "The request body is over 1 MB (`REQUEST_TOO_LARGE`)",
