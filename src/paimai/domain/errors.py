@@ -104,6 +104,14 @@ class ErrorCode(Enum):
     OFFER_EXPIRED = ErrorKind.CONFLICT
     NOT_OFFER_RECIPIENT = ErrorKind.FORBIDDEN
     NOTIFICATION_NOT_FOUND = ErrorKind.NOT_FOUND
+    # uploads and the lot photo gallery
+    UPLOAD_TYPE_NOT_ALLOWED = ErrorKind.INVALID
+    UPLOAD_TOO_LARGE = ErrorKind.INVALID
+    NOT_LOT_SELLER = ErrorKind.FORBIDDEN
+    LOT_IMAGES_LOCKED = ErrorKind.CONFLICT
+    LOT_IMAGE_LIMIT = ErrorKind.CONFLICT
+    IMAGE_NOT_FOUND = ErrorKind.NOT_FOUND
+    IMAGE_ORDER_INVALID = ErrorKind.INVALID
 
 
 class InvariantError(RuntimeError):
