@@ -257,3 +257,23 @@ def test_seller_application_documents(api: Api) -> None:
     assert b"SecretCam" not in scan
     listed = api.client.get("/api/v1/me/seller-application/documents", headers=applicant).json()["items"]
     assert [item["id"] for item in listed] == [sent.json()["id"], photo.json()["id"]]
+
+
+def test_the_lot_page_shows_the_gallery_and_the_list_the_cover(api: Api) -> None:
+    seller = api.user("seller", seller="individual")
+    staff = api.user("staff", staff=True)
+    plain = api.live_lot(seller, staff, title="无图拍品 No photo")
+    lot = draft(api, seller)
+    first = upload(api, seller, lot["id"], picture(colour="red")).json()
+    second = upload(api, seller, lot["id"], picture(colour="blue")).json()
+    api.client.post(f"/api/v1/staff/lots/{lot['id']}/approve", headers=staff)
+    api.client.cookies.clear()
+    page = api.client.get(f"/lots/{lot['id']}?lang=en").text
+    assert "data-gallery" in page and f'href="{first["url"]}"' in page
+    assert f'src="{first["thumb_url"]}"' in page and f'data-url="{second["url"]}"' in page
+    assert "gallery.js" in page and "Photo 2" in page
+    assert "第 2 张图片" in api.client.get(f"/lots/{lot['id']}?lang=zh").text
+    assert "data-gallery" not in api.client.get(f"/lots/{plain['id']}").text  # no photos: the placeholder
+    listing = api.client.get("/?lang=en").text
+    assert f'class="thumb-img" src="{first["thumb_url"]}"' in listing
+    assert api.client.get("/static/gallery.js").status_code == 200
