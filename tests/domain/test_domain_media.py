@@ -61,7 +61,7 @@ def test_photos_change_only_before_publication_and_only_by_the_seller(status: Lo
     with pytest.raises(DomainError) as other:
         check_gallery_change(status=status, actor_id=2, seller_id=1)
     assert other.value.code is ErrorCode.NOT_LOT_SELLER
-    assert EDITABLE_STATUSES == {LotStatus.DRAFT, LotStatus.PENDING_REVIEW, LotStatus.REJECTED}
+    assert {LotStatus.DRAFT, LotStatus.PENDING_REVIEW, LotStatus.REJECTED} == EDITABLE_STATUSES
 
 
 def test_room_and_order() -> None:
