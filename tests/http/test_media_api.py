@@ -257,6 +257,13 @@ def test_seller_application_documents(api: Api) -> None:
     assert b"SecretCam" not in scan
     listed = api.client.get("/api/v1/me/seller-application/documents", headers=applicant).json()["items"]
     assert [item["id"] for item in listed] == [sent.json()["id"], photo.json()["id"]]
+    application = api.client.post(
+        "/api/v1/me/seller-application", headers=applicant, json={"kind": "business", "name": "古玩店"}
+    ).json()
+    for_staff = api.client.get(f"/api/v1/staff/seller-applications/{application['id']}/documents", headers=staff)
+    assert [item["id"] for item in for_staff.json()["items"]] == [sent.json()["id"], photo.json()["id"]]
+    refused = api.client.get(f"/api/v1/staff/seller-applications/{application['id']}/documents", headers=other)
+    assert code(refused) == (403, "STAFF_ONLY")
 
 
 def test_the_lot_page_shows_the_gallery_and_the_list_the_cover(api: Api) -> None:

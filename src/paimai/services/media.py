@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ..domain import media as rules
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.lots import LotStatus
-from ..persistence.models import Lot, LotImage, SellerDocument, User
+from ..persistence.models import Lot, LotImage, SellerApplication, SellerDocument, User
 from . import locks
 from .lots import lot_for
 from .storage import MediaStorage, valid_key
@@ -206,3 +206,13 @@ def documents_of(session: Session, user_id: int) -> list[SellerDocument]:
     return list(
         session.scalars(select(SellerDocument).where(SellerDocument.user_id == user_id).order_by(SellerDocument.id))
     )
+
+
+def application_documents(session: Session, staff: User, application_id: int) -> list[SellerDocument]:
+    """Staff reviewing an application: the documents its applicant uploaded."""
+    if not staff.is_staff:
+        raise DomainError(ErrorCode.STAFF_ONLY)
+    application = session.get(SellerApplication, application_id)
+    if application is None:
+        raise DomainError(ErrorCode.NOT_FOUND)
+    return documents_of(session, application.user_id)

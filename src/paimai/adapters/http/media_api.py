@@ -129,6 +129,14 @@ def my_documents(user: UserDep, container: ContainerDep) -> dict[str, Any]:
         return {"items": [_document_json(row.id, row.content_type, row.size) for row in rows], "next_cursor": None}
 
 
+@router.get("/api/v1/staff/seller-applications/{application_id}/documents", tags=["staff"])
+def application_documents(application_id: Id, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    """The documents the applicant uploaded, for the staff member reviewing the application."""
+    with container.reading() as session:
+        rows = media.application_documents(session, user, application_id)
+        return {"items": [_document_json(row.id, row.content_type, row.size) for row in rows], "next_cursor": None}
+
+
 @router.get("/api/v1/seller-documents/{document_id}", response_class=Response)
 def document_file(document_id: Id, user: UserDep, container: ContainerDep) -> Response:
     """A seller-application document's bytes, to its applicant and staff (404 to anyone else)."""
