@@ -123,8 +123,8 @@ def make_settings(url: str, **overrides: Any) -> Settings:
 
 
 @pytest.fixture
-def container(db_url: str) -> Iterator[Container]:
-    built = Container(make_settings(db_url))
+def container(db_url: str, tmp_path: Path) -> Iterator[Container]:
+    built = Container(make_settings(db_url, media_dir=tmp_path / "media"))  # uploads: the test's own directory
     yield built
     built.dispose()
 

@@ -17,6 +17,7 @@ from .config import Settings
 from .domain.errors import DomainError, ErrorCode
 from .persistence.db import build_engine, session_factories
 from .ratelimit import RateLimiter, redis_storage
+from .services.storage import LocalDirectoryStorage, MediaStorage
 from .services.uow import UnitOfWork
 
 
@@ -38,6 +39,7 @@ class Container:
         self.bus: InProcessBus = RedisBus(settings.redis_url) if settings.redis_url else InProcessBus()
         self.limiter = RateLimiter(redis_storage(settings.redis_url) if settings.redis_url else None)
         self.platform = settings.platform_rules()
+        self.media: MediaStorage = LocalDirectoryStorage(settings.effective_media_dir)
         self.due_work = DueWork(self.transaction, self.reading, on_error=log_failure)
         self.scheduler = SchedulerThread(self.run_due_work, settings.scheduler_interval_seconds)
 

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     clock: Literal["system", "simulated"] = "system"
     data_dir: Path = Path("var")
+    # Uploaded photos and documents (services/storage.py): a directory, <data_dir>/media unless set.
+    media_dir: Path | None = None
+    upload_max_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)  # one uploaded file, before re-encoding
     scheduler_interval_seconds: float = 1.0
     sse_keepalive_seconds: float = 10.0
     run_scheduler: bool = True
@@ -87,6 +90,10 @@ class Settings(BaseSettings):
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'paimai.db'}"
+
+    @property
+    def effective_media_dir(self) -> Path:
+        return self.media_dir if self.media_dir is not None else self.data_dir / "media"
 
     @property
     def effective_secret_key(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,13 +14,26 @@ from typer.testing import CliRunner, Result
 from paimai.adapters.cli.main import app
 from paimai.persistence.db import normalise_url
 
-ENV_KEYS = ("PAIMAI_DATABASE_URL", "PAIMAI_CLOCK", "PAIMAI_ENV", "PAIMAI_REDIS_URL", "PAIMAI_DATA_DIR")
+ENV_KEYS = (
+    "PAIMAI_DATABASE_URL",
+    "PAIMAI_CLOCK",
+    "PAIMAI_ENV",
+    "PAIMAI_REDIS_URL",
+    "PAIMAI_DATA_DIR",
+    "PAIMAI_MEDIA_DIR",
+)
+
+
+def media_dir(url: str) -> Path:
+    """Where the commands run on this database keep uploaded files (the demo's photos): a temporary
+    directory of its own, never the working directory's var/."""
+    return Path(tempfile.gettempdir()) / "paimai-cli-media" / hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
 def paimai(*args: str, url: str, clock: str = "system") -> Result:
     """Run `paimai ARGS` in-process with this database and clock, and nothing else from the environment."""
     env: dict[str, str | None] = dict.fromkeys(ENV_KEYS)
-    env.update({"PAIMAI_DATABASE_URL": url, "PAIMAI_CLOCK": clock})
+    env.update({"PAIMAI_DATABASE_URL": url, "PAIMAI_CLOCK": clock, "PAIMAI_MEDIA_DIR": str(media_dir(url))})
     return CliRunner().invoke(app, list(args), env=env)
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cli_support import ENV_KEYS, EngineFor, engine_for_fixture, ok, paimai, sqlite_url  # noqa: F401 (a fixture)
+from cli_support import ENV_KEYS, EngineFor, engine_for_fixture, media_dir, ok, paimai, sqlite_url  # noqa: F401 (a fixture)
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
@@ -230,6 +230,23 @@ def seeded(seeded_template: Seeded, tmp_path: Path) -> str:
 # ---- demo on SQLite -----------------------------------------------------------------------------------
 
 
+def test_every_demo_lot_has_drawn_photos_served_from_storage(seeded_template: Seeded, seeded: str) -> None:
+    """Two photos per lot, stored through the media storage (random keys, files present), cover first."""
+    from paimai.persistence.models import LotImage
+    from paimai.services.storage import LocalDirectoryStorage, valid_key
+
+    engine = Container(Settings(database_url=seeded, run_scheduler=False)).engine
+    with Session(engine) as session:
+        lot_ids = set(session.scalars(select(Lot.id)))
+        images = session.scalars(select(LotImage)).all()
+    engine.dispose()
+    assert {image.lot_id for image in images} == lot_ids and len(images) == 2 * len(lot_ids)
+    storage = LocalDirectoryStorage(media_dir(sqlite_url(seeded_template.path)))
+    for image in images[:4]:
+        assert valid_key(image.key) and valid_key(image.thumb_key)
+        assert storage.get(image.key).startswith(b"\xff\xd8\xff") and storage.get(image.thumb_key)
+
+
 @same_seed
 def test_demo_seeds_every_state_and_category_and_the_books_balance(
     seeded_template: Seeded, seeded: str, engine_for: EngineFor
@@ -317,7 +334,7 @@ def seed_with(fixture: Fixture, url: str, monkeypatch: pytest.MonkeyPatch, lot_c
     """`seed` on the database at `url` with `fixture` in place of the shipped one."""
     upgrade(url)
     monkeypatch.setattr(demo, "load_fixture", lambda: fixture)
-    container = Container(Settings(database_url=url, run_scheduler=False))
+    container = Container(Settings(database_url=url, run_scheduler=False, media_dir=media_dir(url)))
     try:
         return seed(container, lot_count=lot_count, progress=False)
     finally:
@@ -334,6 +351,7 @@ def test_a_lot_that_does_not_become_what_its_scenario_promises_fails_the_seed_an
     with pytest.raises(DemoPlanError, match=r"live_closing\) was extended 2 time\(s\), not 5 or more"):
         seed_with(fixture, url, monkeypatch)
     assert counts(engine_for(url)) == dict.fromkeys(counts(engine_for(url)), 0), "a failed seed left data"
+    assert not [p for p in media_dir(url).rglob("*") if p.is_file()], "a failed seed left photo files"
 
 
 def test_a_planned_step_the_services_refuse_fails_the_seed_and_leaves_nothing(
@@ -377,7 +395,8 @@ def test_demo_on_postgresql(cli_postgres_url: str, engine_for: EngineFor) -> Non
     failures: list[BaseException] = []
 
     def run_demo() -> None:
-        container = Container(Settings(database_url=cli_postgres_url, run_scheduler=False))
+        settings = Settings(database_url=cli_postgres_url, run_scheduler=False, media_dir=media_dir(cli_postgres_url))
+        container = Container(settings)
         try:
             outputs.append(seed(container, progress=False))
         except BaseException as error:

@@ -37,9 +37,9 @@ def declares_key(operation: dict[str, Any]) -> bool:
 
 def concrete(path: str) -> str:
     """A path with ids that exist nowhere: the step is refused (404), and the refusal is what is replayed."""
-    for name in ("lot_id", "bid_id", "order_id", "offer_id", "application_id", "user_id"):
+    for name in ("lot_id", "bid_id", "order_id", "offer_id", "application_id", "user_id", "image_id", "document_id"):
         path = path.replace("{" + name + "}", "987654")
-    return path
+    return path.replace("{key}", "A" * 32)
 
 
 BODIES: dict[str, Any] = {  # a valid body for each request schema, so the probe reaches the handler
@@ -62,11 +62,17 @@ BODIES: dict[str, Any] = {  # a valid body for each request schema, so the probe
     "BankAccountIn": {"bank_name": "probe", "holder": "probe", "account_number": "6222000011112222"},
     "CashOutIn": {"amount": 100},
     "ReasonIn": {"reason": "probe"},
+    "ImageOrderIn": {"image_ids": []},
 }  # fmt: skip
+UPLOAD = {"file": ("probe.png", b"not an image", "image/png")}  # a multipart upload reaches its handler
+
+
+def is_upload(operation: dict[str, Any]) -> bool:
+    return "multipart/form-data" in operation.get("requestBody", {}).get("content", {})
 
 
 def body_for(operation: dict[str, Any]) -> Any:
-    if "requestBody" not in operation:
+    if "requestBody" not in operation or is_upload(operation):
         return None
     schema = operation["requestBody"]["content"]["application/json"]["schema"]
     ref = schema.get("$ref") or schema["anyOf"][0]["$ref"]
@@ -115,9 +121,10 @@ def test_the_idempotency_key_is_declared_exactly_where_it_is_honoured(api: Api) 
             declared.add((method, path))
         headers = {**staff, "Idempotency-Key": f"probe {method} {path}"}
         body = body_for(op)
-        first = api.client.request(method.upper(), concrete(path), headers=headers, json=body)
+        files = UPLOAD if is_upload(op) else None
+        first = api.client.request(method.upper(), concrete(path), headers=headers, json=body, files=files)
         assert not first.json().get("error", {}).get("fields"), (method, path, first.text)  # reached the handler
-        again = api.client.request(method.upper(), concrete(path), headers=headers, json=body)
+        again = api.client.request(method.upper(), concrete(path), headers=headers, json=body, files=files)
         if again.headers.get("Idempotent-Replayed") == "true":
             honoured.add((method, path))
             assert again.status_code == first.status_code and again.json() == first.json(), (method, path)

@@ -120,6 +120,14 @@ class ErrorCode(Enum):
     FREEZE_NOT_ALLOWED = ErrorKind.FORBIDDEN
     LAST_STAFF_ACCOUNT = ErrorKind.CONFLICT
     USER_NOT_FOUND = ErrorKind.NOT_FOUND
+    # uploads and the lot photo gallery
+    UPLOAD_TYPE_NOT_ALLOWED = ErrorKind.INVALID
+    UPLOAD_TOO_LARGE = ErrorKind.INVALID
+    NOT_LOT_SELLER = ErrorKind.FORBIDDEN
+    LOT_IMAGES_LOCKED = ErrorKind.CONFLICT
+    LOT_IMAGE_LIMIT = ErrorKind.CONFLICT
+    IMAGE_NOT_FOUND = ErrorKind.NOT_FOUND
+    IMAGE_ORDER_INVALID = ErrorKind.INVALID
 
 
 class InvariantError(RuntimeError):

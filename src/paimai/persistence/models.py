@@ -446,3 +446,30 @@ class StaffActionRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[str] = mapped_column(Text, default="{}")
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class LotImage(Base):
+    """One photo of a lot's gallery: the display-size picture and its thumbnail, both in media storage.
+    Position 0 is the cover; the seller reorders them while the lot is not yet published."""
+
+    __tablename__ = "lot_images"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    thumb_key: Mapped[str] = mapped_column(String(64), unique=True)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SellerDocument(Base):
+    """A document an applicant to sell uploads (a licence, an ID card scan): read by the applicant and staff."""
+
+    __tablename__ = "seller_documents"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -33,6 +33,7 @@ from ..domain.lot_views import (
 from ..domain.lots import LotStatus
 from ..domain.withdrawal import RowStatus
 from ..persistence.models import Bid, BidderAlias, Deposit, Lot, Order, User, Watch
+from .gallery_reads import ImageRead, galleries
 from .lots import rules_of
 from .visibility import PUBLIC_VALUES, readable_lots
 from .visibility import readable_lot as readable_lot
@@ -61,6 +62,7 @@ class LotRead:
     my_order_id: int | None = None
     watching: bool | None = None
     watchers: int | None = None
+    images: tuple[ImageRead, ...] = ()  # the gallery, cover first
 
 
 def state_of(lot: Lot) -> LotState:
@@ -142,6 +144,7 @@ def read_lots(
         session.execute(select(User.id, User.display_name).where(User.id.in_({lot.seller_id for lot in lots}))).all()
     )
     facts = _viewer_facts(session, lot_ids, user) if user is not None else {}
+    photos = galleries(session, lot_ids)
     watchers: dict[int, int] = {}
     watching: set[int] = set()
     if detail:
@@ -172,6 +175,7 @@ def read_lots(
                 my_alias=aliases.get((lot.id, user.id)) if user is not None else None,
                 my_deposit=None if deposit is None else MyDeposit(deposit, DepositStatus.FROZEN.value),
                 my_order_id=mine.order_id if mine is not None else None,
+                images=photos.get(lot.id, ()),
                 watching=(lot.id in watching) if detail and user is not None else None,
                 watchers=int(watchers.get(lot.id, 0)) if detail else None,
             )

@@ -13,7 +13,18 @@ from ...config import Settings
 from .. import i18n
 from ..realtime import sse
 from ..web.mount import install as install_pages
-from . import api, errors, openapi, orders_api, sell_api, staff_api, wallet_api, watchlist_api, withdrawal_api
+from . import (
+    api,
+    errors,
+    media_api,
+    openapi,
+    orders_api,
+    sell_api,
+    staff_api,
+    wallet_api,
+    watchlist_api,
+    withdrawal_api,
+)
 from . import docs as api_docs
 from .headers import SecurityHeaders
 from .limits import BodySizeLimit
@@ -54,12 +65,13 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(wallet_api.router)
     app.include_router(sell_api.router)
     app.include_router(staff_api.router)
+    app.include_router(media_api.router)
     app.include_router(sse.router)
     install_pages(app)
     openapi.install(app)
     if docs:
         api_docs.install(app)
-    app.add_middleware(BodySizeLimit)
+    app.add_middleware(BodySizeLimit, upload_bytes=settings.upload_max_bytes)
     if container.settings.trusted_proxy_list:  # outermost: every handler and limit sees the real client
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=container.settings.trusted_proxy_list)
     app.add_middleware(SecurityHeaders, production=settings.env == "production")  # outermost: on every answer

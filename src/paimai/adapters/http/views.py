@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ...domain.lot_views import ViewerRole
 from ...domain.lots import EDITABLE, LotStatus
 from ...services import accounts
+from ...services.gallery_reads import ImageRead
 from ...services.lot_reads import LotRead, RecordRead, read_lots
 from ...services.types import Lot, User
 from .. import i18n
@@ -31,6 +32,20 @@ def user_json(user: User) -> dict[str, Any]:
     }
 
 
+def media_url(key: str) -> str:
+    return f"/media/{key}"
+
+
+def image_json(image: ImageRead) -> dict[str, Any]:
+    return {
+        "id": image.id,
+        "url": media_url(image.key),
+        "thumb_url": media_url(image.thumb_key),
+        "width": image.width,
+        "height": image.height,
+    }
+
+
 def lot_json(read: LotRead, now: datetime) -> dict[str, Any]:
     """A lot in the API's field names (API.md): the stored facts, the domain's view and the viewer's."""
     lot, view, viewer = read.lot, read.view, read.viewer
@@ -45,6 +60,10 @@ def lot_json(read: LotRead, now: datetime) -> dict[str, Any]:
         "status": lot.status,
         "location": lot.location,
         "image_url": lot.image_url,
+        "images": [image_json(image) for image in read.images],
+        # the gallery's first photo (its thumbnail: lists show covers small), else the seller's image address
+        "cover_url": media_url(read.images[0].key) if read.images else lot.image_url,
+        "cover_thumb_url": media_url(read.images[0].thumb_key) if read.images else lot.image_url,
         "seller_id": lot.seller_id,
         "seller_name": read.seller_name,
         "start_price": lot.start_price,

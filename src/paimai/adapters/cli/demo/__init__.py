@@ -45,15 +45,22 @@ def seed(container: Container, lot_count: int = 30, password: str = "paimai-demo
     fixture = load_fixture()
     now = container.now()
     session = container.sessions()
+    stored: list[str] = []  # the photos' files: deleted again if the seed rolls back
     try:
         with session.begin():
             demo_support.lock_for_seeding(session)
             existing = demo_support.users_named(session, fixture.accounts.usernames)
             if not existing:
-                added = _seed_afresh(container, fixture, session, now, lot_count, password, progress=progress)
+                added = _seed_afresh(container, fixture, session, now, lot_count, password, stored, progress=progress)
             else:
                 _check_demo_accounts(fixture, existing)
-                added = _top_up_live_lots(container, fixture, session, now, existing, password, progress=progress)
+                added = _top_up_live_lots(
+                    container, fixture, session, now, existing, password, stored, progress=progress
+                )
+    except BaseException:
+        for key in stored:
+            container.media.delete(key)
+        raise
     finally:
         session.close()
     return added + "\n" + summary(container, fixture, password)
@@ -61,9 +68,9 @@ def seed(container: Container, lot_count: int = 30, password: str = "paimai-demo
 
 def _seed_afresh(
     container: Container, fixture: Fixture, session: Session, now: datetime, count: int, password: str,
-    *, progress: bool,
+    stored: list[str], *, progress: bool,
 ) -> str:  # fmt: skip
-    seeder = Seeder(fixture, container.platform, password, now, fixture.seed)
+    seeder = Seeder(fixture, container.platform, password, now, fixture.seed, media=container.media, stored=stored)
     seeder.plan_accounts()
     scenarios = fixture.plan.lots
     seeder.plan_lots(0, [scenarios[index % len(scenarios)] for index in range(count)])
@@ -73,7 +80,7 @@ def _seed_afresh(
 
 def _top_up_live_lots(
     container: Container, fixture: Fixture, session: Session, now: datetime, existing: dict[str, User],
-    password: str, *, progress: bool,
+    password: str, stored: list[str], *, progress: bool,
 ) -> str:  # fmt: skip
     """A fresh set of live lots once too few of the demo's are still open for bids (per the lot read model)."""
     seller_ids = [existing[name].id for name in fixture.sellers]
@@ -82,7 +89,10 @@ def _top_up_live_lots(
     if live >= fixture.plan.min_live_lots:
         return f"demo data already present ({live} lots live); nothing added / 演示数据已存在，未做改动"
     added = len(fixture.plan.top_up)
-    seeder = Seeder(fixture, container.platform, password, now, fixture.seed + len(demo_lots), existing)
+    seeder = Seeder(
+        fixture, container.platform, password, now, fixture.seed + len(demo_lots), existing,
+        media=container.media, stored=stored,
+    )  # fmt: skip
     seeder.plan_lots(len(demo_lots), fixture.plan.top_up)
     seeder.run(session, progress=progress)
     return (

@@ -28,12 +28,15 @@ from ....domain.rules import LotKind, LotRules, PlatformRules
 from ....domain.withdrawal import WithdrawalScope
 from ....services import accounts, bidding, deposits, lifecycle, lot_reads, lots, order_reads, withdrawal
 from ....services import ledger as ledger_service
+from ....services import media as media_service
 from ....services import orders as order_service
 from ....services.lot_reads import LotRead
+from ....services.storage import MediaStorage
 from ....services.types import User
 from ....services.uow import UnitOfWork
 from ...scheduler import DueWork
 from .fixture import YUAN, Fixture, OrderStep
+from .photos import lot_photos
 from .planner import BidStep, DemoPlanError, LotPlan, Planner
 from .promises import broken_promises
 
@@ -59,7 +62,11 @@ class Seeder:
         now: datetime,
         seed: int,
         users: dict[str, User] | None = None,
+        media: MediaStorage | None = None,
+        stored: list[str] | None = None,
     ) -> None:
+        """`media`: where the lots' drawn photos go (None: no photos); each key stored is appended to
+        `stored`, so a caller whose seed fails can delete them again."""
         self.fixture = fixture
         self.platform = platform
         self.password = password
@@ -71,6 +78,8 @@ class Seeder:
         self.plans: list[LotPlan] = []
         self.lot_ids: dict[int, int] = {}  # plan index → lot id
         self.maxima: dict[tuple[int, str], int] = {}  # (plan index, bidder) → the highest maximum they sent
+        self.media = media
+        self.stored = stored if stored is not None else []
 
     # ---- planning -------------------------------------------------------------------------------------
 
@@ -194,7 +203,13 @@ class Seeder:
             description=f"{plan.template.description}\n\n{self.fixture.lot_settings.viewing}",
             location=plan.template.location,
         )
-        self.lot_ids[plan.index] = lots.create_lot(uow, self.users[plan.seller], draft).id
+        seller = self.users[plan.seller]
+        lot_id = self.lot_ids[plan.index] = lots.create_lot(uow, seller, draft).id
+        if self.media is not None:  # photos while the lot is in review, as a seller uploads them
+            for photo in lot_photos(plan.category, plan.title, plan.index):
+                stored = media_service.store_picture(self.media, media_service.picture(photo))
+                self.stored += [stored.key, stored.thumb_key]
+                media_service.add_lot_image(uow, seller, lot_id, stored)
 
     def _review(self, uow: UnitOfWork, plan: LotPlan) -> None:
         approve = plan.reject_reason is None
