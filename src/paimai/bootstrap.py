@@ -15,7 +15,7 @@ from .adapters.scheduler.runner import log_failure
 from .clock import Clock, SimulatedClock, SystemClock
 from .config import Settings
 from .domain.errors import DomainError, ErrorCode
-from .persistence.db import build_engine, session_factories
+from .persistence.db import build_engine, session_factories, url_problem
 from .ratelimit import RateLimiter, redis_storage
 from .services.storage import LocalDirectoryStorage, MediaStorage
 from .services.uow import UnitOfWork
@@ -103,3 +103,8 @@ class Container:
     def dispose(self) -> None:
         self.stop_scheduler()
         self.engine.dispose()
+
+
+def database_url_problem(url: str) -> str | None:
+    """Why `url` is no database URL the platform can open (a bare path, say), for a command's usage error."""
+    return url_problem(url)

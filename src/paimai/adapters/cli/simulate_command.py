@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from ...persistence.db import url_problem
+from ...bootstrap import database_url_problem
 from .simulate import Report, simulate
 
 
@@ -18,7 +18,7 @@ def run_simulate(
     seed: int, ops: int, faults: bool, database_url: str | None, full_check_every: int, shrink_seconds: float
 ) -> int:
     """Run, print, and return the exit code: 0 clean, 1 a violation, 2 a bad argument."""
-    problem = url_problem(database_url) if database_url is not None else None
+    problem = database_url_problem(database_url) if database_url is not None else None
     if problem is not None:
         typer.secho(f"--database-url {database_url!r}: {problem}", fg=typer.colors.RED, err=True)
         return 2
