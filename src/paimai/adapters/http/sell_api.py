@@ -12,8 +12,8 @@ from fastapi import APIRouter, Response
 
 from ...services import order_reads, seller_reads, selling
 from .deps import ContainerDep, UserDep
-from .schemas import Id, LotPatchIn
 from .orders_api import order_json
+from .schemas import Id, LotPatchIn
 from .views import lot_json, lot_out
 
 router = APIRouter(prefix="/api/v1", tags=["selling"])
