@@ -36,6 +36,8 @@ def test_my_sales_page_shows_each_order_its_next_step_and_the_sums(api: Api) -> 
     assert 'data-step="ship"' in paid and 'data-deadline="ship"' in paid
     assert f'<dd data-total="in_escrow">¥{(START + INC) / 100:,.2f}</dd>' in paid
 
+    _, home = page(api, "seller", "/sell")
+    assert 'href="/sell/sales"' in home and f'href="/sellers/{sale.lot["seller_id"]}"' in home
     status, english = page(api, "seller", "/sell/sales?lang=en")
     assert status == 200 and "My sales" in english and "Turnover" in english
 
