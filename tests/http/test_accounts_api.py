@@ -95,6 +95,9 @@ def test_top_up_idempotency_and_ledger(api: Api) -> None:
     assert totals[ledger.SANDBOX.key] == -50_000
 
 
+BUSINESS = {"kind": "business", "licence_number": "91310000MA1FL0000X", "contact_phone": "13800000000"}
+
+
 def test_seller_application_and_staff_review(api: Api) -> None:
     staff = api.user("staff", staff=True)
     applicant = api.user("zhang")
@@ -102,12 +105,10 @@ def test_seller_application_and_staff_review(api: Api) -> None:
     applied = api.client.post(
         "/api/v1/me/seller-application",
         headers=applicant,
-        json={"kind": "business", "name": "臻品珠宝", "description": "jade"},
+        json={**BUSINESS, "name": "臻品珠宝", "description": "jade"},
     )
     assert applied.status_code == 201
-    twice = api.client.post(
-        "/api/v1/me/seller-application", headers=applicant, json={"kind": "business", "name": "again"}
-    )
+    twice = api.client.post("/api/v1/me/seller-application", headers=applicant, json={**BUSINESS, "name": "again"})
     assert twice.json()["error"]["code"] == "SELLER_APPLICATION_EXISTS"
     assert api.client.get("/api/v1/staff/seller-applications", headers=bidder).status_code == 403
     pending = api.client.get("/api/v1/staff/seller-applications", headers=staff).json()["items"]

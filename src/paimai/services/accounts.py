@@ -21,6 +21,7 @@ from ..domain.calendar import beijing_date
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.identity import verify_identity
 from ..domain.login_throttle import FailureStreak
+from ..domain.sellers import seller_details
 from ..domain.staff import ObjectType, StaffAction, refuse_if_frozen, required_reason
 from ..persistence.models import AuthToken, LoginFailure, SellerApplication, User
 from . import locks
@@ -195,6 +196,7 @@ def apply_to_sell(
     court_name: str = "",
     contact_phone: str = "",
 ) -> SellerApplication:
+    details = seller_details(kind, licence_number=licence_number, court_name=court_name, contact_phone=contact_phone)
     user = locks.users(uow.session, [user.id])[user.id]  # one application at a time per user
     if not may_apply_to_sell(user):
         raise DomainError(ErrorCode.SELLER_APPLICATION_EXISTS, seller_status=user.seller_status)
@@ -203,9 +205,9 @@ def apply_to_sell(
         kind=kind,
         name=name,
         description=description,
-        licence_number=licence_number,
-        court_name=court_name,
-        contact_phone=contact_phone,
+        licence_number=details.licence_number,
+        court_name=details.court_name,
+        contact_phone=details.contact_phone,
         status="pending",
         created_at=uow.now,
     )

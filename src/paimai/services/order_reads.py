@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from ..domain import second_chance as sc
 from ..domain.order_views import OrderView, order_view, second_chance_available
 from ..domain.orders import TERMINAL, OrderStatus, Role
-from ..persistence.models import Lot, OrderEventRow, SecondChanceOffer, User
+from ..domain.sales import SalesTotals, sales_totals
+from ..persistence.models import BidderAlias, Lot, OrderEventRow, SecondChanceOffer, User
 from ..persistence.models import Order as OrderRow
 from .orders import role_of, to_domain, visible_order
 from .second_chance import visible_offer
@@ -197,3 +198,32 @@ def offer_detail(session: Session, offer_id: int, viewer: User) -> OfferRead:
 
 def offer_read(session: Session, offer: SecondChanceOffer, viewer: User) -> OfferRead:
     return read_offers(session, [offer], viewer)[0]
+
+
+# ---- 我的销售: the seller's sales and their sums -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaleRead:
+    order: OrderRead
+    buyer_alias: str | None  # the buyer's 竞买号 on the lot (none for a buyer who never paid its deposit)
+
+
+@dataclass(frozen=True)
+class SalesRead:
+    items: list[SaleRead]
+    totals: SalesTotals
+
+
+def my_sales(session: Session, seller: User, now: datetime) -> SalesRead:
+    """Every order of this seller's lots, newest first, as the seller sees it, with the domain's sums."""
+    rows = list(session.scalars(select(OrderRow).where(OrderRow.seller_id == seller.id).order_by(OrderRow.id.desc())))
+    aliases: dict[tuple[int, int], str] = {}
+    if rows:
+        aliases = {
+            (a.lot_id, a.user_id): a.alias
+            for a in session.scalars(select(BidderAlias).where(BidderAlias.lot_id.in_({r.lot_id for r in rows})))
+        }
+    reads = read_orders(session, rows, seller, now)
+    items = [SaleRead(read, aliases.get((read.row.lot_id, read.row.buyer_id))) for read in reads]
+    return SalesRead(items, sales_totals(to_domain(row) for row in rows))

@@ -73,7 +73,7 @@ class SellerApplicationIn(Strict):
     description: str = Field(default="", max_length=2000)
     licence_number: str = Field(default="", max_length=64)  # business: 营业执照号 (统一社会信用代码)
     court_name: str = Field(default="", max_length=128)  # court: the court's full name
-    contact_phone: str = Field(default="", max_length=32, pattern=r"^[0-9+\- ]*$")
+    contact_phone: str = Field(default="", max_length=32)  # checked by domain.sellers (SELLER_PHONE_INVALID)
 
 
 class DecisionIn(Strict):

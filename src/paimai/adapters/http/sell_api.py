@@ -10,10 +10,11 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from ...services import selling
+from ...services import order_reads, seller_reads, selling
 from .deps import ContainerDep, UserDep
+from .orders_api import order_json
 from .schemas import Id, LotPatchIn
-from .views import lot_out
+from .views import lot_json, lot_out
 
 router = APIRouter(prefix="/api/v1", tags=["selling"])
 
@@ -49,3 +50,34 @@ def my_lots(user: UserDep, container: ContainerDep) -> dict[str, Any]:
     with container.reading() as session:
         shelves = selling.my_lots(session, user)
     return {"groups": [{"shelf": shelf, "items": [asdict(lot) for lot in shelves[shelf]]} for shelf in shelves]}
+
+
+@router.get("/me/sales")
+def my_sales(user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    """我的销售: every order of the seller's lots, newest first, with the seller's next steps and the sums."""
+    now = container.now()
+    with container.reading() as session:
+        sales = order_reads.my_sales(session, user, now)
+        items = [{**order_json(sale.order, now), "buyer_alias": sale.buyer_alias} for sale in sales.items]
+    return {"items": items, "totals": asdict(sales.totals), "server_time": now}
+
+
+@router.get("/sellers/{seller_id}", tags=["lots"])
+def public_seller(seller_id: Id, container: ContainerDep) -> dict[str, Any]:
+    """A seller's public page: name, kind, approved since, published lots (live, scheduled, ended), deals."""
+    now = container.now()
+    with container.reading() as session:
+        profile = seller_reads.public_seller(session, seller_id, now)
+        return {
+            "id": profile.id,
+            "display_name": profile.display_name,
+            "kind": profile.kind,
+            "approved_since": profile.approved_since,
+            "deals_count": profile.deals_count,
+            "ratings": None,  # reviews do not exist yet
+            "groups": [
+                {"shelf": shelf, "items": [lot_json(read, now) for read in reads]}
+                for shelf, reads in profile.shelves.items()
+            ],
+            "server_time": now,
+        }

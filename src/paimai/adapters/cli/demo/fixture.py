@@ -146,6 +146,8 @@ class Seller(Strict):
     kind: Literal["individual", "business"]
     shop_name: str
     about: str
+    contact_phone: str  # checked as every application's (domain.sellers)
+    licence_number: str = ""  # a business's 统一社会信用代码
 
 
 class Bidder(Strict):

@@ -134,7 +134,15 @@ class Seeder:
     def _approve(self, username: str) -> Step:
         def run(uow: UnitOfWork) -> None:
             seller = next(s for s in self.fixture.accounts.sellers if s.username == username)
-            application = accounts.apply_to_sell(uow, self.users[username], seller.kind, seller.shop_name, seller.about)
+            application = accounts.apply_to_sell(
+                uow,
+                self.users[username],
+                seller.kind,
+                seller.shop_name,
+                seller.about,
+                licence_number=seller.licence_number,
+                contact_phone=seller.contact_phone,
+            )
             note = self.fixture.accounts.approval_note
             accounts.decide_application(uow, self._staff, application.id, True, note)
 

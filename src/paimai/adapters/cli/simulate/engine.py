@@ -562,7 +562,17 @@ def do_verify(sim: Simulation, uow: UnitOfWork, a: dict[str, Any]) -> dict[str, 
 
 def do_apply(sim: Simulation, uow: UnitOfWork, a: dict[str, Any]) -> dict[str, Any]:
     user = _user(sim, uow.session, a["user"])
-    application = accounts.apply_to_sell(uow, user, a["seller_kind"], f"{a['user']} 商行", "simulated")
+    kind = a["seller_kind"]
+    application = accounts.apply_to_sell(  # the details follow from the user, no draw: histories stay as they were
+        uow,
+        user,
+        kind,
+        f"{a['user']} 商行",
+        "simulated",
+        licence_number=f"91310000{user.id:010d}" if kind == "business" else "",
+        court_name=f"{a['user']} 人民法院" if kind == "court" else "",
+        contact_phone=f"138{user.id:08d}",
+    )
     return {"application_id": application.id}
 
 
