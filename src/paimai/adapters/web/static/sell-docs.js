@@ -1,5 +1,5 @@
 /* Documents for the application to sell: upload images or PDFs (one request each) and list them — with the
-   file's name for those picked on this page, "document N" for earlier ones (the server keeps no names). */
+   file's name for those picked on this page, "document N" for others (the server keeps no names; this browser remembers the ones it sent). */
 (function () {
   'use strict';
   var P = window.Paimai;
@@ -9,7 +9,13 @@
     var message = box.querySelector('[data-docs-message]');
     var input = box.querySelector('[data-doc-input]');
     var w = function (name) { return box.getAttribute('data-w-' + name) || ''; };
+    // the names of the files picked in this browser (the server keeps none), kept across reloads
     var names = {};
+    try { names = JSON.parse(window.localStorage.getItem('paimai_doc_names') || '{}') || {}; } catch (e) { names = {}; }
+    function remember(id, name) {
+      names[id] = name;
+      try { window.localStorage.setItem('paimai_doc_names', JSON.stringify(names)); } catch (e) { /* private mode */ }
+    }
 
     function kb(size) { return Math.max(1, Math.round(size / 1024)) + ' KB'; }
 
@@ -43,7 +49,7 @@
           P.say(message, w('uploading') + ' ' + (n + 1) + '/' + files.length, 'info');
           return window.PaimaiUpload('/me/seller-application/documents', file).then(function (result) {
             if (!result.ok) { refusals.push(file.name + (document.documentElement.getAttribute('data-lang') === 'en' ? ': ' : '：') + P.errorText(result.data)); return; }
-            names[result.data.id] = file.name;
+            remember(result.data.id, file.name);
           });
         });
       });
