@@ -114,6 +114,7 @@ def test_an_applicant_becomes_a_seller_and_lists_a_lot_with_photos(site: tuple[s
         assert len(documents) == 1  # re-encoded on the way in; the applicant and staff read it
 
         # 2. staff approve the application
+        desk.reload()  # the counts now include the application
         both_widths(desk, "staff")
         desk.goto(f"{base}/staff/applications")
         both_widths(desk, "staff-applications")
