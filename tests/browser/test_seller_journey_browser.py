@@ -88,10 +88,7 @@ def test_an_applicant_becomes_a_seller_and_lists_a_lot_with_photos(site: tuple[s
         docs.locator("[data-doc-input]").set_input_files(str(notes))
         docs.locator("[data-docs-message].error").wait_for()
         assert "notes.txt" in docs.locator("[data-docs-message]").inner_text()
-        assert (
-            "不支持" in docs.locator("[data-docs-message]").inner_text()
-            or "类型" in docs.locator("[data-docs-message]").inner_text()
-        )
+        assert "不接受此文件类型" in docs.locator("[data-docs-message]").inner_text()
         docs.locator("[data-doc-input]").set_input_files(licence)
         docs.locator("[data-document-id]", has_text="营业执照.png").wait_for()
         assert docs.locator("[data-docs-message].success").is_visible()
@@ -146,6 +143,7 @@ def test_an_applicant_becomes_a_seller_and_lists_a_lot_with_photos(site: tuple[s
         photos.locator("[data-photo-input]").set_input_files(str(notes))
         photos.locator("[data-photos-message].error").wait_for()
         assert "notes.txt" in photos.locator("[data-photos-message]").inner_text()
+        assert "不接受此文件类型" in photos.locator("[data-photos-message]").inner_text()
         photos.locator("[data-photo-input]").set_input_files([first, second])
         photos.locator("[data-photos-message].success").wait_for()
         assert photos.locator("[data-image-id]").count() == 2
@@ -166,6 +164,15 @@ def test_an_applicant_becomes_a_seller_and_lists_a_lot_with_photos(site: tuple[s
         assert all(loaded), loaded
         photos.scroll_into_view_if_needed()
         both_widths(page, "lot-form-photos")
+        page.goto(f"{base}/sell/lots/{lot_id}/edit?lang=en")  # the same in English, refusals included
+        photos.locator("[data-photo-input]").set_input_files(str(notes))
+        photos.locator("[data-photos-message].error").wait_for()
+        assert "This file type is not accepted" in photos.locator("[data-photos-message]").inner_text()
+        assert photos.locator("[data-make-cover]").inner_text() == "Make cover"
+        assert photos.locator("[data-cover]").inner_text() == "Cover"
+        photos.scroll_into_view_if_needed()
+        both_widths(page, "lot-form-photos-en")
+        page.goto(f"{base}/sell/lots/{lot_id}/edit?lang=zh")
         seller = api_login(base, "bob")
         lot = httpx.get(f"{base}/api/v1/lots/{lot_id}", headers=seller).json()
         assert [image["id"] for image in lot["images"]] == [uploaded[1], uploaded[0]]
