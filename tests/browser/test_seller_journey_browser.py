@@ -116,6 +116,9 @@ def test_an_applicant_becomes_a_seller_and_lists_a_lot_with_photos(site: tuple[s
         desk.goto(f"{base}/staff/applications")
         both_widths(desk, "staff-applications")
         item = desk.locator("[data-staff-item]", has_text="鲍勃古玩行")
+        link = item.locator("[data-documents] a").first  # staff open the applicant's document before deciding
+        assert link.get_attribute("href") == documents[0]["url"]
+        assert httpx.get(f"{base}{documents[0]['url']}", headers=staff_headers).status_code == 200
         with desk.expect_navigation():
             item.locator("button[value=approve]").click()
         assert desk.locator("[data-staff-item]", has_text="鲍勃古玩行").count() == 0
