@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from ...services import staff_reads
 from ...services.types import User
-from ..http import api, orders_api
+from ..http import api, media_api, orders_api
 from .rendering import Page
 
 router = APIRouter(include_in_schema=False)
@@ -69,7 +69,17 @@ def staff_applications(request: Request, status: str | None = None) -> Response:
         section="applications",
         status=chosen,
         tabs=staff_reads.APPLICATION_TABS,
-        applications=[{**item, "applicant": names.get(int(item["user_id"]), "")} for item in items],
+        applications=[
+            {
+                **item,
+                "applicant": names.get(int(item["user_id"]), ""),
+                # the applicant's documents (licence, court letter…), to open before deciding
+                "documents": media_api.application_documents(
+                    application_id=int(item["id"]), user=view.staff, container=page.container
+                )["items"],
+            }
+            for item in items
+        ],
     )
 
 
