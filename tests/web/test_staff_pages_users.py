@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import Api
+from paimai.domain.calendar import BEIJING
+from paimai.services import accounts
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -65,8 +67,6 @@ def test_the_search_finds_an_account_by_username_or_display_name(api: Api) -> No
 
 def test_the_user_list_pages_on(api: Api) -> None:
     api.user("staff", staff=True)
-    from paimai.services import accounts
-
     with api.container.transaction() as uow:
         for n in range(55):
             accounts.register(uow, f"buyer{n:02d}", "correct-horse-1")
@@ -89,7 +89,9 @@ def test_a_frozen_account_shows_its_reason_and_the_means_to_unfreeze(api: Api) -
     freeze(api, staff, target, "恶意出价不付款")
     after = api.client.get(f"/staff/users/{target}?lang=zh", headers=HTML)
     assert after.status_code == 200
-    assert 'data-frozen="yes"' in after.text and "恶意出价不付款" in after.text
+    assert 'data-frozen="yes"' in after.text
+    shown = re.search(r"<p[^>]*data-frozen-reason>(.*?)</p>", after.text, re.S)
+    assert shown is not None and "恶意出价不付款" in shown.group(1)
     assert f'data-freeze="/staff/users/{target}/unfreeze"' in after.text
     # the account's own audit entries, with the reason
     assert after.text.count("data-audit-entry=") == 1 and "冻结账户" in after.text
@@ -133,8 +135,6 @@ def test_the_audit_log_time_range_is_beijing_days(api: Api) -> None:
     api.user("mallory")
     freeze(api, staff, user_id(api, staff, "mallory"), "盗号风险")
     sign_in(api, "staff")
-    from paimai.domain.calendar import BEIJING
-
     today = api.now().astimezone(BEIJING).date()
     same_day = api.client.get(f"/staff/audit?since={today}&until={today}", headers=HTML).text
     assert same_day.count("data-audit-entry=") == 1
