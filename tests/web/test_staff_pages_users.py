@@ -14,7 +14,7 @@ import pytest
 
 from conftest import Api
 from paimai.domain.calendar import BEIJING
-from paimai.services import accounts
+from paimai.services import accounts, staff_audit
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -175,3 +175,35 @@ def test_the_home_links_to_the_audit_log_and_the_nav_has_the_new_pages(api: Api)
     assert 'href="/staff/users"' in home
     english = api.client.get("/staff/audit?lang=en", headers=HTML).text
     assert "Audit log" in english and 'type="date"' in english
+
+
+def test_the_audit_log_pages_on_keeping_its_filters(api: Api) -> None:
+    api.user("staff", staff=True)
+    with api.container.transaction() as uow:
+        for n in range(1, 56):
+            staff_audit.record_action(uow, "cli", "lot.approve", "lot", n, None, api.now())
+        staff_audit.record_action(uow, "cli", "user.freeze", "user", 1, "x", api.now())
+    sign_in(api, "staff")
+    first = api.client.get("/staff/audit?object_type=lot", headers=HTML).text
+    assert first.count("data-audit-entry=") == 50 and 'href="/lots/55" data-audit-object' in first
+    link = re.search(r'href="(/staff/audit\?object_type=lot&amp;cursor=\d+)"', first)
+    assert link is not None
+    second = api.client.get(link.group(1).replace("&amp;", "&"), headers=HTML).text
+    assert second.count("data-audit-entry=") == 5 and 'href="/lots/1" data-audit-object' in second
+    assert 'href="/staff/users/1"' not in first + second  # the user entry is not a lot's
+
+
+def test_each_audit_entry_links_to_its_objects_page(api: Api) -> None:
+    api.user("staff", staff=True)
+    with api.container.transaction() as uow:
+        for kind, action, number in (
+            ("lot", "lot.approve", 11),
+            ("user", "user.freeze", 12),
+            ("order", "order.resolve", 13),
+            ("seller_application", "seller_application.approve", 14),
+        ):
+            staff_audit.record_action(uow, "cli", action, kind, number, "r", api.now())
+    sign_in(api, "staff")
+    log = api.client.get("/staff/audit", headers=HTML).text
+    for href in ("/lots/11", "/staff/users/12", "/orders/13", "/staff/applications"):
+        assert f'href="{href}" data-audit-object' in log, href
