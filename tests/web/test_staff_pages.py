@@ -14,7 +14,18 @@ import pytest
 from conftest import Api
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
-STAFF_PAGES = ["/staff", "/staff/applications", "/staff/lots", "/staff/orders", "/staff/lots?status=live"]
+STAFF_PAGES = [
+    "/staff",
+    "/staff/applications",
+    "/staff/lots",
+    "/staff/orders",
+    "/staff/lots?status=live",
+    "/staff/users",
+    "/staff/users?q=a",
+    "/staff/users/1",
+    "/staff/audit",
+    "/staff/audit?object_type=user&object_id=1",
+]
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.lots import LotStatus
 from ..domain.orders.model import OrderStatus
+from ..domain.staff import ObjectType
 from ..persistence.models import Lot, Order, SellerApplication, User
 
 PENDING_APPLICATION = "pending"
@@ -23,6 +24,9 @@ ORDER_TABS = tuple(
     s.value
     for s in (OrderStatus.DISPUTED, OrderStatus.REFUND_REQUESTED, OrderStatus.DEFAULTED, OrderStatus.SELLER_REFUSED)
 )
+
+# The kinds of object the audit log's filter offers.
+AUDIT_OBJECT_TYPES = tuple(t.value for t in ObjectType)
 
 
 @dataclass(frozen=True)

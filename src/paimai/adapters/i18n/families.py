@@ -21,6 +21,7 @@ from ...domain.order_views import DeadlineKind
 from ...domain.orders import CloseReason, OrderAction, OrderStatus, RefundReason, Role
 from ...domain.rules import Category, LotKind, LotProblem
 from ...domain.second_chance import OfferStatus
+from ...domain.staff import ObjectType, StaffAction
 from ...domain.wallet import CashOutStatus
 from ...domain.withdrawal import WithdrawalScope
 
@@ -94,6 +95,9 @@ FAMILIES: tuple[Family, ...] = (
     # the seller's pages (adapters/web/sell_pages.py): a seller's kind, an application's state, 我的拍品's groups
     Family("sell_kind_", ("individual", "business", "court")),
     Family("sell_app_", ("pending", "approved", "rejected")),
+    # the back office's audit log (adapters/web/staff_pages.py): an entry's object kind and its action
+    Family("staff_obj_", _values(ObjectType)),
+    Family("staff_action_", _values(StaffAction)),
     Family(
         "sell_shelf_",
         (

@@ -78,6 +78,7 @@ JS_KEYS: Final = (
     N_("staff_working"),
     N_("staff_reason_needed"),
     N_("staff_cancel_confirm"),
+    N_("staff_freeze_confirm"),
     N_("err_bid_too_low"),
     N_("max_below_amount"),
     N_("go_top_up"),

@@ -9,14 +9,18 @@ and change nothing themselves: static/staff.js approves, rejects and cancels thr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from ...domain.calendar import BEIJING
+from ...domain.errors import DomainError, ErrorCode
 from ...services import staff_reads
 from ...services.types import User
-from ..http import api, media_api, orders_api
+from ..http import api, media_api, orders_api, staff_api
 from .rendering import Page
 
 router = APIRouter(include_in_schema=False)
@@ -64,20 +68,19 @@ def staff_applications(request: Request, status: str | None = None) -> Response:
     items = api.seller_applications(user=view.staff, container=page.container, status=chosen)["items"]
     with page.container.reading() as session:
         names = staff_reads.display_names(session, {int(item["user_id"]) for item in items})
+    documents = {
+        item["id"]: media_api.application_documents(
+            application_id=item["id"], user=view.staff, container=page.container
+        )["items"]
+        for item in items
+    }
     return page.render(
         "staff_applications.html",
         section="applications",
         status=chosen,
         tabs=staff_reads.APPLICATION_TABS,
         applications=[
-            {
-                **item,
-                "applicant": names.get(int(item["user_id"]), ""),
-                # the applicant's documents (licence, court letter…), to open before deciding
-                "documents": media_api.application_documents(
-                    application_id=int(item["id"]), user=view.staff, container=page.container
-                )["items"],
-            }
+            {**item, "applicant": names.get(int(item["user_id"]), ""), "documents": documents[item["id"]]}
             for item in items
         ],
     )
@@ -104,4 +107,124 @@ def staff_orders(request: Request, status: str | None = None) -> Response:
     found = orders_api.staff_orders(user=view.staff, container=page.container, status=chosen, limit=100, cursor=None)
     return page.render(
         "staff_orders.html", section="orders", status=chosen, tabs=staff_reads.ORDER_TABS, orders=found["items"]
+    )
+
+
+PAGE_SIZE = 50
+MAX_ID = 2**63 - 1
+
+
+def _text(value: str | None) -> str | None:
+    """A search field as the API takes it: no NUL, at most 100 characters, blank means none."""
+    text = (value or "").replace("\x00", "").strip()[:100]
+    return text or None
+
+
+def _number(value: str | None) -> int | None:
+    text = (value or "").strip()
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+def _beijing_midnight(day: date) -> datetime:
+    """The start of a Beijing calendar day, as aware UTC (the API's time)."""
+    return datetime.combine(day, time(0), tzinfo=BEIJING).astimezone(UTC)
+
+
+def _next_link(path: str, params: dict[str, Any], cursor: Any) -> str | None:
+    if cursor is None:
+        return None
+    kept = {key: value for key, value in params.items() if value not in (None, "")}
+    return path + "?" + urlencode({**kept, "cursor": cursor})
+
+
+@router.get("/staff/users")
+def staff_users(request: Request, q: str | None = None, cursor: str | None = None) -> Response:
+    view = _staff_page(request)
+    if isinstance(view, Response):
+        return view
+    page = view.page
+    query = _text(q)
+    found = staff_api.users(user=view.staff, container=page.container, q=query, limit=PAGE_SIZE, cursor=_number(cursor))
+    return page.render(
+        "staff_users.html",
+        section="users",
+        q=query or "",
+        users=found["items"],
+        next_link=_next_link("/staff/users", {"q": query}, found["next_cursor"]),
+    )
+
+
+@router.get("/staff/users/{user_id}")
+def staff_user(request: Request, user_id: str) -> Response:
+    view = _staff_page(request)
+    if isinstance(view, Response):
+        return view
+    page = view.page
+    wanted = _number(user_id)
+    if wanted is None:
+        return page.not_found()
+    try:
+        account = staff_api.get_user(user_id=wanted, user=view.staff, container=page.container)
+    except DomainError as error:
+        if error.code in (ErrorCode.NOT_FOUND, ErrorCode.USER_NOT_FOUND):
+            return page.not_found()
+        raise
+    entries = staff_api.audit(
+        user=view.staff, container=page.container, object_type="user", object_id=wanted, limit=PAGE_SIZE
+    )["items"]
+    return page.render("staff_user.html", section="users", account=account, entries=entries)
+
+
+@router.get("/staff/audit")
+def staff_audit_log(
+    request: Request,
+    actor: str | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    cursor: str | None = None,
+) -> Response:
+    view = _staff_page(request)
+    if isinstance(view, Response):
+        return view
+    page = view.page
+    chosen_type = object_type if object_type in staff_reads.AUDIT_OBJECT_TYPES else None
+    first_day, last_day = _day(since), _day(until)
+    chosen_actor, chosen_id = _text(actor), _number(object_id)
+    filters: dict[str, Any] = {
+        "actor": chosen_actor,
+        "object_type": chosen_type,
+        "object_id": chosen_id,
+        "since": first_day.isoformat() if first_day else None,
+        "until": last_day.isoformat() if last_day else None,
+    }
+    found = staff_api.audit(
+        user=view.staff,
+        container=page.container,
+        actor=chosen_actor,
+        object_type=chosen_type,
+        object_id=chosen_id,
+        since=_beijing_midnight(first_day) if first_day else None,
+        # The last day is included: the API's `until` is exclusive, so the next day's Beijing midnight.
+        until=_beijing_midnight(last_day + timedelta(days=1)) if last_day else None,
+        limit=PAGE_SIZE,
+        cursor=_number(cursor),
+    )
+    return page.render(
+        "staff_audit.html",
+        section="audit",
+        filters=filters,
+        object_types=staff_reads.AUDIT_OBJECT_TYPES,
+        entries=found["items"],
+        next_link=_next_link("/staff/audit", filters, found["next_cursor"]),
     )
