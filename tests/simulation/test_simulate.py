@@ -164,6 +164,33 @@ def test_a_planted_product_bug_is_caught_at_the_step_that_makes_it(monkeypatch: 
     assert {v.invariant for v in report.failure.violations} == {"frozen_mismatch"}
 
 
+def test_shrinking_stops_when_its_budget_runs_out_even_mid_replay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shrink budget bounds the replays too: with none left, no replay runs a step (a 40k-step history
+    once shrank for 17 minutes on a 300 s budget, a whole replay at a time), and the failure reported is the
+    run's own rather than a replay of the whole history again."""
+    from paimai.adapters.cli.simulate.engine import Simulation
+
+    def release_without_money(uow: UnitOfWork, deposit: Deposit) -> None:
+        deposit.status = DepositStatus.RELEASED.value
+        deposit.settled_at = uow.now
+
+    monkeypatch.setattr(deposits, "release", release_without_money)
+    ran = Simulation.run
+    steps_run: list[int] = []
+
+    def counted(self: Simulation, step: Any) -> Any:
+        steps_run.append(step.index)
+        return ran(self, step)
+
+    monkeypatch.setattr(Simulation, "run", counted)
+    report = simulate(None, seed=3, ops=200, faults=True, shrink_budget=0)
+    assert report.failure is not None
+    assert len(steps_run) == len(report.history)  # the run itself, and not one replayed step
+    assert report.shrunk is not None and len(report.shrunk) == len(report.history)
+    assert report.shrunk_failure == report.failure
+    assert report.shrink_stats.exhausted
+
+
 def test_a_cancellation_judged_by_stale_time_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 8's defect 1 planted back: cancel judges "ended" by a stale time, so a seller can cancel a lot
     whose auction is over before the scheduler has closed it. The simulator reports the step that did it."""

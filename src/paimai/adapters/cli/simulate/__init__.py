@@ -154,9 +154,11 @@ def run_history(
     full_every: int = 1000,
     on_step: Callable[[int], None] | None = None,
     engine: Engine | None = None,
+    deadline: float | None = None,
 ) -> tuple[list[Step], Failure | None, Tally]:
     """Run a history: the given steps (a replay), or `ops` new ones chosen from `seed`. A full check runs
-    every `full_every` steps and after the last. Stops at the first failure."""
+    every `full_every` steps and after the last. Stops at the first failure, or, past `deadline` (a
+    time.monotonic() value: a shrinking replay out of time), without one."""
     chooser = Chooser(random.Random(seed), faults)  # noqa: S311 (a seeded history, not a secret)
     sim = Simulation(settings, full_every=full_every, engine=engine)
     history: list[Step] = []
@@ -164,6 +166,8 @@ def run_history(
     try:
         total = len(steps) if steps is not None else ops
         for index in range(total):
+            if deadline is not None and time.monotonic() >= deadline:
+                return history, None, sim.tally
             step = steps[index] if steps is not None else chooser.next(index, sim.model, sim.now())
             history.append(step)
             failure = sim.run(step)
@@ -180,9 +184,12 @@ def run_history(
     return history, failure, sim.tally
 
 
-def replay(scratch: Scratch, steps: Sequence[Step], full_every: int = 1000) -> Failure | None:
+def replay(
+    scratch: Scratch, steps: Sequence[Step], full_every: int = 1000, deadline: float | None = None
+) -> Failure | None:
+    """The failure of `steps` replayed on a fresh database; None if it holds, or if `deadline` passes first."""
     _, failure, _ = run_history(
-        scratch.fresh(replay=True), steps, full_every=full_every, engine=scratch.replay_engine()
+        scratch.fresh(replay=True), steps, full_every=full_every, engine=scratch.replay_engine(), deadline=deadline
     )
     return failure
 
@@ -221,10 +228,12 @@ def simulate(
             report = Report(seed, ops, faults, scratch.backend, tally, time.monotonic() - started, history, failure)
             if failure is not None:
                 shrink_started = time.monotonic()
+                # The budget bounds the replays too: one of a long history stops when it runs out.
+                deadline = shrink_started + shrink_budget
                 wanted = {v.invariant for v in failure.violations}
 
                 def fails(candidate: list[Step]) -> bool:
-                    found = replay(scratch, candidate, full_every)
+                    found = replay(scratch, candidate, full_every, deadline)
                     if on_shrink is not None:
                         on_shrink(report.shrink_stats.replays, len(candidate))
                     return found is not None and bool(wanted & {v.invariant for v in found.violations})
@@ -241,10 +250,12 @@ def simulate(
                     start,
                     fails,
                     max_replays=max_replays,
-                    deadline=time.monotonic() + shrink_budget,
+                    deadline=deadline,
                     stats=report.shrink_stats,
                 )
-                report.shrunk_failure = replay(scratch, report.shrunk, full_every)
+                # Not shrunk at all (out of time): the run's own failure is the replay's, no need to redo it.
+                unshrunk = len(report.shrunk) == len(history)
+                report.shrunk_failure = failure if unshrunk else replay(scratch, report.shrunk, full_every)
                 report.shrink_seconds = time.monotonic() - shrink_started
             return report
     finally:
