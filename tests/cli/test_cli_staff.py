@@ -28,7 +28,7 @@ def test_the_first_staff_account_of_a_fresh_database(tmp_path: Path, engine_for:
     ok(paimai("migrate", url=url))
     ok(paimai("user", "create", "--username", "Ops", "--password", "password-ops-1", url=url))
     granted = ok(paimai("staff", "grant", "ops", "--reason", "首个后台账户", url=url))  # any case
-    assert "granted: user 1 Ops roles=bidder,staff" in granted
+    assert "granted: user 1 Ops roles=staff" in granted
     assert "unchanged" in ok(paimai("staff", "grant", "Ops", url=url))  # again: nothing written
     users, log = _staff_and_log(engine_for, url)
     assert users == {"Ops": True}

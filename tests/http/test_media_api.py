@@ -258,7 +258,14 @@ def test_seller_application_documents(api: Api) -> None:
     listed = api.client.get("/api/v1/me/seller-application/documents", headers=applicant).json()["items"]
     assert [item["id"] for item in listed] == [sent.json()["id"], photo.json()["id"]]
     application = api.client.post(
-        "/api/v1/me/seller-application", headers=applicant, json={"kind": "business", "name": "古玩店"}
+        "/api/v1/me/seller-application",
+        headers=applicant,
+        json={
+            "kind": "business",
+            "name": "古玩店",
+            "licence_number": "91310000MA1FL0000X",
+            "contact_phone": "13800000000",
+        },
     ).json()
     for_staff = api.client.get(f"/api/v1/staff/seller-applications/{application['id']}/documents", headers=staff)
     assert [item["id"] for item in for_staff.json()["items"]] == [sent.json()["id"], photo.json()["id"]]

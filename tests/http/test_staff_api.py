@@ -217,7 +217,7 @@ def test_rejections_need_a_reason_and_every_decision_is_audited_and_searchable(a
     applicants = [api.user(name) for name in ("app_a", "app_b")]
     apps = []
     for headers in applicants:
-        body = {"kind": "individual", "name": "小店", "description": ""}
+        body = {"kind": "individual", "name": "小店", "description": "", "contact_phone": "13800000000"}
         apps.append(api.client.post("/api/v1/me/seller-application", headers=headers, json=body).json()["id"])
     lot_a, lot_b = _pending_lot(api, seller), _pending_lot(api, seller)
 

@@ -156,7 +156,12 @@ def test_the_applications_page_lists_the_documents_and_the_details(api: Api) -> 
     applied = api.client.post(
         "/api/v1/me/seller-application",
         headers=applicant,
-        json={"kind": "business", "name": "古玩店", "licence_number": "91310000MA1FL0000X", "contact_phone": "13800138000"},
+        json={
+            "kind": "business",
+            "name": "古玩店",
+            "licence_number": "91310000MA1FL0000X",
+            "contact_phone": "13800138000",
+        },
     )
     assert applied.status_code in (200, 201), applied.text
     sign_in(api, "staff")
