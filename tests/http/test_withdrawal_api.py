@@ -218,3 +218,22 @@ def test_an_ended_lot_refuses_and_idempotency_replays(api: Api) -> None:
     alice_bid = api.client.get(f"/api/v1/lots/{lot_id}/bids").json()["items"][-1]["id"]
     ended = withdraw_bid(api, alice, lot_id, alice_bid)
     assert (ended.status_code, ended.json()["error"]["code"]) == (409, "AUCTION_ENDED")
+
+
+def test_a_winner_whose_fees_used_up_the_deposit_holds_no_frozen_deposit_after_the_close(api: Api) -> None:
+    """Found by `paimai simulate` at step 47,969 of seed 20261202: a winner whose withdrawal fee took the whole
+    deposit kept a 0-fen deposit row "frozen" for ever (the seller then refused to sell; nothing settled it)."""
+    lot_id, _seller, _staff, alice, bob = setup(api, withdrawal_allowed=True, withdrawal_fee=DEPOSIT)
+    assert api.bid(alice, lot_id, 100_000).status_code == 201
+    outbid = api.bid(bob, lot_id, 110_000)
+    assert outbid.status_code == 201, outbid.text
+    second = api.bid(alice, lot_id, 120_000)
+    assert second.status_code == 201, second.text
+    assert withdraw_bid(api, bob, lot_id, outbid.json()["bid"]["id"]).status_code == 200
+    withdrawn = withdraw_bid(api, alice, lot_id, second.json()["bid"]["id"])
+    assert withdrawn.status_code == 200, withdrawn.text  # the fee takes the whole deposit; her first bid stands
+    assert api.advance(2 * 3600).status_code == 200  # past the end: the lot closes, alice wins
+    assert api.client.get(f"/api/v1/lots/{lot_id}").json()["status"] == "sold"
+    mine = {d["lot_id"]: d for d in api.client.get("/api/v1/me/deposits", headers=alice).json()["items"]}
+    assert mine[lot_id]["amount"] == 0
+    assert mine[lot_id]["status"] == "applied"

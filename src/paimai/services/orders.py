@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain import orders as od
+from ..domain.deposits import DepositStatus
 from ..domain.errors import DomainError, ErrorCode
 from ..domain.notices import NoticeKind
 from ..domain.orders import CloseReason, Fault, OrderDecision, OrderStatus, RefundReason, Role
@@ -213,6 +214,11 @@ def open_order(uow: UnitOfWork, lot: Lot) -> OrderRow | None:
     if existing is not None:
         return existing
     deposit = frozen_deposit(uow.session, lot.id, lot.winner_id)
+    if deposit is not None and deposit.amount == 0:
+        # Withdrawal fees used the whole deposit up: nothing is left to hold for the order, and a row left
+        # "frozen" would never be settled by it (an order of deposit 0 holds none). Found by the simulator.
+        deposit.status = DepositStatus.APPLIED.value
+        deposit.settled_at = uow.now
     return create_order(uow, lot, lot.winner_id, lot.final_price, deposit.amount if deposit is not None else 0)
 
 
