@@ -11,8 +11,8 @@ import pytest
 from alembic import command
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, column, create_engine, insert, select, table
-from sqlalchemy.sql.expression import TableClause
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import TableClause
 
 from conftest import PASSWORD, fresh_postgres_database
 from paimai.bootstrap import Container
