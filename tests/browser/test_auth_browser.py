@@ -53,6 +53,26 @@ def log_in_through_the_form(page: Any) -> None:
     page.click("#login-form button[type=submit]")
 
 
+def test_staff_signing_in_with_nowhere_to_go_land_in_the_back_office(site: tuple[str, Any]) -> None:
+    """Staff are not bidders: their home is /staff. A bidder lands on the lot list, and a `next` still wins."""
+    base, browser = site
+    for username, start, lands in (
+        ("staff", "/login", "/staff"),
+        ("alice", "/login", "/"),
+        ("staff", "/login?next=/me", "/me"),
+    ):
+        context, page = fresh_page(browser)
+        try:
+            page.goto(f"{base}{start}")
+            page.fill("input[name=username]", username)
+            page.fill("input[name=password]", PASSWORD)
+            page.click("#login-form button[type=submit]")
+            page.wait_for_url(f"{base}{lands}")
+            assert page.url == f"{base}{lands}", (username, start)
+        finally:
+            context.close()
+
+
 def test_a_login_with_the_audits_next_lands_on_this_site(site: tuple[str, Any]) -> None:
     base, browser = site
     context, page = fresh_page(browser)

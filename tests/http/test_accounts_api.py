@@ -14,6 +14,7 @@ def test_register_login_me_and_logout(api: Api) -> None:
     )
     assert created.status_code == 201
     assert created.json()["roles"] == ["bidder"]
+    assert created.json()["home"] == "/"
     duplicate = api.client.post("/api/v1/auth/register", json={"username": "li_wei", "password": PASSWORD})
     assert duplicate.status_code == 409
     assert duplicate.json()["error"]["code"] == "USERNAME_TAKEN"
@@ -165,3 +166,12 @@ def test_a_judicial_lot_needs_real_name_verification_to_join(api: Api) -> None:
     assert verified.status_code == 200
     assert api.deposit(wang, lot_id).status_code == 201
     assert api.bid(wang, lot_id, lot["start_price"]).status_code == 201
+
+
+def test_a_staff_accounts_home_is_the_back_office(api: Api) -> None:
+    """Staff are not bidders (issue 14): signing in tells a client to take them to /staff, not the lot list."""
+    api.user("ops", staff=True)
+    answer = api.client.post("/api/v1/auth/login", json={"username": "ops", "password": PASSWORD})
+    assert answer.status_code == 200
+    assert answer.json()["user"]["home"] == "/staff"
+    assert answer.json()["user"]["roles"] == ["staff"]

@@ -173,6 +173,12 @@ def roles(user: User) -> list[str]:
     return wallet_rules.roles(is_staff=user.is_staff, seller_approved=user.seller_status == "approved")
 
 
+def home_path(user: User) -> str:
+    """Where an account lands after signing in with nowhere else to go: staff are not bidders, their home is
+    the back office (issue 14); everyone else's is the lot list."""
+    return "/staff" if user.is_staff else "/"
+
+
 def require_staff(user: User) -> None:
     if not user.is_staff:
         raise DomainError(ErrorCode.STAFF_ONLY)

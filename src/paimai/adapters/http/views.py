@@ -23,6 +23,7 @@ def user_json(user: User) -> dict[str, Any]:
         "username": user.username,
         "display_name": user.display_name,
         "roles": accounts.roles(user),
+        "home": accounts.home_path(user),
         "seller_status": user.seller_status,
         "seller_kind": user.seller_kind,
         "real_name_verified": user.real_name_verified_at is not None,

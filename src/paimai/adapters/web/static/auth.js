@@ -72,7 +72,11 @@
       busy(form, true);
       submit(fields).then(function (result) {
         if (result.ok) {
-          window.location.assign(localPath(form.getAttribute('data-next')));
+          var next = localPath(form.getAttribute('data-next'));
+          var user = result.data && result.data.user;
+          // Sent nowhere in particular: the account's own home (the back office for staff).
+          if (next === '/' && user && typeof user.home === 'string') { next = localPath(user.home); }
+          window.location.assign(next);
           return;
         }
         form.removeAttribute('aria-busy');
