@@ -4,12 +4,15 @@ backups and the simulator."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from ...config import Settings
 from .. import i18n
+
+if TYPE_CHECKING:
+    from ...domain.errors import DomainError
 
 app = typer.Typer(help="paimai 拍卖 — online auction platform", no_args_is_help=True)
 user_app = typer.Typer(help="User administration")
@@ -144,14 +147,19 @@ def user_create(
             user = accounts.register(uow, username, password, display_name, is_staff=staff, seller_kind=kind)
             typer.echo(f"created user {user.id} {user.username} roles={','.join(accounts.roles(user))}")
     except DomainError as error:
-        typer.secho(
-            f"{error.code.name}: {' / '.join(i18n.error_messages(error))} (username {username!r})",
-            fg=typer.colors.RED,
-            err=True,
-        )
-        raise typer.Exit(1) from None
+        _refused(error, username)
     finally:
         container.dispose()
+
+
+def _refused(error: DomainError, username: str) -> NoReturn:
+    """A refusal of an account command: its stable code and both languages' words, exit 1."""
+    typer.secho(
+        f"{error.code.name}: {' / '.join(i18n.error_messages(error))} (username {username!r})",
+        fg=typer.colors.RED,
+        err=True,
+    )
+    raise typer.Exit(1) from None
 
 
 def _change_staff(username: str, grant: bool, reason: str | None) -> None:
@@ -170,12 +178,7 @@ def _change_staff(username: str, grant: bool, reason: str | None) -> None:
             verb = ("granted" if grant else "revoked") if change.changed else "unchanged"
             typer.echo(f"{verb}: user {user.id} {user.username} roles={','.join(accounts.roles(user))}")
     except DomainError as error:
-        typer.secho(
-            f"{error.code.name}: {' / '.join(i18n.error_messages(error))} (username {username!r})",
-            fg=typer.colors.RED,
-            err=True,
-        )
-        raise typer.Exit(1) from None
+        _refused(error, username)
     finally:
         container.dispose()
 
