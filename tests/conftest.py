@@ -18,9 +18,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
 
 from paimai.adapters.http.app import create_app
 from paimai.bootstrap import Container
+from paimai.clock import SimulatedClock
 from paimai.config import Settings
 from paimai.persistence.db import normalise_url
 from paimai.persistence.migrate import upgrade
@@ -196,3 +198,22 @@ def api(container: Container) -> Iterator[Api]:
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+
+
+class FrozenRealTimeClock(SimulatedClock):
+    """The simulated clock with its real part held at `base`: now = base + the shared offset."""
+
+    def __init__(self, base: datetime, sessions: sessionmaker[Session]) -> None:
+        super().__init__(sessions)
+        self.base = base
+
+    def now(self) -> datetime:
+        return self.base + timedelta(seconds=self.offset())
+
+
+@pytest.fixture
+def frozen(api: Api) -> Iterator[Api]:
+    original = api.container.clock
+    api.container.clock = FrozenRealTimeClock(api.now().replace(microsecond=0), api.container.read_sessions)
+    yield api
+    api.container.clock = original

@@ -33,6 +33,9 @@ EXPECTED_TABLE = {
     (LotStatus.LIVE, LotAction.CLOSE_UNSOLD): LotStatus.UNSOLD,
     (LotStatus.SCHEDULED, LotAction.CANCEL): LotStatus.CANCELLED,
     (LotStatus.LIVE, LotAction.CANCEL): LotStatus.CANCELLED,
+    (LotStatus.SCHEDULED, LotAction.SUSPEND): LotStatus.SUSPENDED,
+    (LotStatus.LIVE, LotAction.SUSPEND): LotStatus.SUSPENDED,
+    (LotStatus.SUSPENDED, LotAction.CANCEL): LotStatus.CANCELLED,
 }
 
 
@@ -150,10 +153,18 @@ def test_a_deposit_is_taken_while_a_lot_is_published_until_its_end(status: LotSt
     assert (at_end.code, at_end.details) == (ErrorCode.DEPOSIT_NOT_OPEN, {"status": status.value})
 
 
-@pytest.mark.parametrize("status", [s for s in LotStatus if s not in (LotStatus.SCHEDULED, LotStatus.LIVE)])
+CLOSED_TO_DEPOSITS = [s for s in LotStatus if s not in (LotStatus.SCHEDULED, LotStatus.LIVE, LotStatus.SUSPENDED)]
+
+
+@pytest.mark.parametrize("status", CLOSED_TO_DEPOSITS)
 def test_no_deposit_on_a_lot_not_published_or_ended_even_before_its_end(status: LotStatus) -> None:
     error = refusal(may_pay_deposit, status, END, NOW, is_seller=False, is_staff=False)
     assert (error.code, error.details) == (ErrorCode.DEPOSIT_NOT_OPEN, {"status": status.value})
+
+
+def test_no_deposit_while_a_lot_is_suspended() -> None:
+    error = refusal(may_pay_deposit, LotStatus.SUSPENDED, END, NOW, is_seller=False, is_staff=False)
+    assert error.code is ErrorCode.LOT_SUSPENDED
 
 
 @pytest.mark.parametrize(

@@ -202,7 +202,16 @@ def test_the_bid_form_shows_only_when_the_rules_would_take_a_bid(
         and deposit >= DEPOSIT
     )
     assert (Panel.BID in shown) == may_bid
-    main = {Panel.LOGIN, Panel.SELLER, Panel.STAFF, Panel.CLOSED, Panel.REAL_NAME, Panel.DEPOSIT, Panel.PAID}
+    main = {
+        Panel.LOGIN,
+        Panel.SELLER,
+        Panel.STAFF,
+        Panel.CLOSED,
+        Panel.SUSPENDED,
+        Panel.REAL_NAME,
+        Panel.DEPOSIT,
+        Panel.PAID,
+    }
     assert len(shown & main) == 1
     if Panel.WITHDRAW in shown:
         assert not judicial and role == "bidder" and view.bidding_open

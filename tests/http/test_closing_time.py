@@ -8,34 +8,10 @@ and moves only through the API). Nothing here knows how the scheduler finds due 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
-from sqlalchemy.orm import Session, sessionmaker
-
 from conftest import Api
-from paimai.clock import SimulatedClock
-
-
-class FrozenRealTimeClock(SimulatedClock):
-    """The simulated clock with its real part held at `base`: now = base + the shared offset."""
-
-    def __init__(self, base: datetime, sessions: sessionmaker[Session]) -> None:
-        super().__init__(sessions)
-        self.base = base
-
-    def now(self) -> datetime:
-        return self.base + timedelta(seconds=self.offset())
-
-
-@pytest.fixture
-def frozen(api: Api) -> Iterator[Api]:
-    original = api.container.clock
-    api.container.clock = FrozenRealTimeClock(api.now().replace(microsecond=0), api.container.read_sessions)
-    yield api
-    api.container.clock = original
 
 
 def status_of(api: Api, lot_id: int) -> str:

@@ -155,5 +155,6 @@ def test_a_draft_is_deleted_and_my_lots_groups_by_state(api: Api) -> None:
         "rejected": [],
         "scheduled": [],
         "live": [live["id"]],
+        "suspended": [],
         "ended": [],
     }

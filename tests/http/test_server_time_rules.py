@@ -36,6 +36,11 @@ def test_a_seller_cannot_cancel_a_lot_past_its_end_before_the_scheduler_closes_i
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "AUCTION_ENDED"
     refused_staff = api.client.post(f"/api/v1/lots/{lot['id']}/cancel", headers=staff, json={"reason": "x"})
     assert refused_staff.json()["error"]["code"] == "AUCTION_ENDED"
+    for action in ("suspend", "resume"):  # a suspension cannot take a won lot back either
+        late = api.client.post(f"/api/v1/lots/{lot['id']}/{action}", headers=staff, json={"reason": "x"})
+        assert late.json()["error"]["code"] == (
+            "AUCTION_ENDED" if action == "suspend" else "LOT_TRANSITION_NOT_ALLOWED"
+        )
     late_bid = api.bid(alice, lot["id"], 110_000)
     assert late_bid.json()["error"]["code"] == "AUCTION_ENDED"
     assert api.advance(1).status_code == 200  # the scheduler runs: the winner keeps the sale

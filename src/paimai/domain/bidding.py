@@ -177,6 +177,8 @@ def refuse_unless_open(status: LotStatus, starts_at: datetime | None, ends_at: d
         raise DomainError(ErrorCode.AUCTION_ENDED, status=status.value)
     if current is Phase.ENDED:
         raise DomainError(ErrorCode.AUCTION_ENDED, ends_at=ends_at.isoformat())
+    if current is Phase.SUSPENDED:
+        raise DomainError(ErrorCode.LOT_SUSPENDED)
     raise DomainError(ErrorCode.LOT_NOT_LIVE, status=status.value)
 
 

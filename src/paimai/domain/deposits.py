@@ -28,13 +28,16 @@ def may_pay_deposit(
     is_judicial: bool = False,
     real_name_verified: bool = False,
 ) -> None:
-    """Deposits are taken from the moment a lot is published until it ends; judicial lots need 实名认证."""
+    """Deposits are taken from the moment a lot is published until it ends, never while it is suspended;
+    judicial lots need 实名认证."""
     if is_staff:  # staff are not bidders (RULES §1)
         raise DomainError(ErrorCode.STAFF_NOT_BIDDER)
     if is_seller:
         raise DomainError(ErrorCode.BIDDER_NOT_ALLOWED)
     if is_judicial and not real_name_verified:
         raise DomainError(ErrorCode.REAL_NAME_REQUIRED)
+    if status is LotStatus.SUSPENDED:
+        raise DomainError(ErrorCode.LOT_SUSPENDED)
     if status not in (LotStatus.SCHEDULED, LotStatus.LIVE) or now >= ends_at:
         raise DomainError(ErrorCode.DEPOSIT_NOT_OPEN, status=status.value)
 

@@ -63,6 +63,22 @@ class LotCancelled(LotEvent):
 
 
 @dataclass(frozen=True)
+class LotSuspended(LotEvent):
+    """暂缓/中止: no deposits or bids until resumed; the end does not come meanwhile."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class LotResumed(LotEvent):
+    """The lot is back where it was, its remaining times moved by the time it was suspended."""
+
+    reason: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
 class BidWithdrawn(LotEvent):
     """撤回出价 / 撤回竞拍: the rows marked withdrawn (and proxy answers voided), and the new standing."""
 

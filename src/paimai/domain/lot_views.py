@@ -22,10 +22,17 @@ from .withdrawal import RowStatus, withdrawal_offered
 # seen only by their seller and staff; to anyone else they do not exist (404, never 403). The one query that
 # applies this is services.lot_reads.readable_lots, used by every read and list alike.
 PUBLIC_STATUSES = frozenset(
-    {LotStatus.SCHEDULED, LotStatus.LIVE, LotStatus.SOLD, LotStatus.UNSOLD, LotStatus.CANCELLED}
+    {LotStatus.SCHEDULED, LotStatus.LIVE, LotStatus.SUSPENDED, LotStatus.SOLD, LotStatus.UNSOLD, LotStatus.CANCELLED}
 )
 # The order the list page offers its status tabs in.
-PUBLIC_STATUS_TABS = (LotStatus.LIVE, LotStatus.SCHEDULED, LotStatus.SOLD, LotStatus.UNSOLD, LotStatus.CANCELLED)
+PUBLIC_STATUS_TABS = (
+    LotStatus.LIVE,
+    LotStatus.SCHEDULED,
+    LotStatus.SUSPENDED,
+    LotStatus.SOLD,
+    LotStatus.UNSOLD,
+    LotStatus.CANCELLED,
+)
 ENDED_STATUSES = frozenset({LotStatus.SOLD, LotStatus.UNSOLD, LotStatus.CANCELLED})
 PROXY_SUGGESTION_INCREMENTS = 4  # the proxy box suggests a maximum this many increments above the next bid
 
@@ -113,6 +120,7 @@ class Panel(Enum):
     SELLER = "seller"  # "you sell this lot"
     STAFF = "staff"  # "staff do not bid"
     CLOSED = "closed"  # not open for deposits or bids
+    SUSPENDED = "suspended"  # 暂缓: suspended, with its reason; deposits stay frozen
     REAL_NAME = "real_name"  # a judicial lot: verify your real name first
     DEPOSIT = "deposit"  # pay the deposit (or make it whole after a withdrawal fee)
     DEPOSIT_SHORT = "deposit_short"  # the note that a fee left the deposit short
@@ -170,7 +178,9 @@ def viewer_view(state: LotState, view: LotView, facts: ViewerFacts | None) -> Vi
     panels: set[Panel] = set()
     if facts is not None and facts.order_id is not None:
         panels.add(Panel.ORDER)
-    if not view.deposits_open:
+    if state.status is LotStatus.SUSPENDED:
+        panels.add(Panel.SUSPENDED)
+    elif not view.deposits_open:
         panels.add(Panel.CLOSED)
     elif role is ViewerRole.GUEST:
         panels.add(Panel.LOGIN)

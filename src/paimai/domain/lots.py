@@ -17,6 +17,7 @@ class LotStatus(Enum):
     SOLD = "sold"
     UNSOLD = "unsold"
     CANCELLED = "cancelled"
+    SUSPENDED = "suspended"  # 暂缓/中止: published, its clock stopped until resumed or cancelled
 
 
 class LotAction(Enum):
@@ -27,6 +28,7 @@ class LotAction(Enum):
     CLOSE_SOLD = "close_sold"
     CLOSE_UNSOLD = "close_unsold"
     CANCEL = "cancel"
+    SUSPEND = "suspend"
 
 
 TRANSITIONS: dict[tuple[LotStatus, LotAction], LotStatus] = {
@@ -39,6 +41,10 @@ TRANSITIONS: dict[tuple[LotStatus, LotAction], LotStatus] = {
     (LotStatus.LIVE, LotAction.CLOSE_UNSOLD): LotStatus.UNSOLD,
     (LotStatus.SCHEDULED, LotAction.CANCEL): LotStatus.CANCELLED,
     (LotStatus.LIVE, LotAction.CANCEL): LotStatus.CANCELLED,
+    (LotStatus.SCHEDULED, LotAction.SUSPEND): LotStatus.SUSPENDED,
+    (LotStatus.LIVE, LotAction.SUSPEND): LotStatus.SUSPENDED,
+    (LotStatus.SUSPENDED, LotAction.CANCEL): LotStatus.CANCELLED,
+    # Resuming returns a suspended lot to the state it was suspended from (domain.suspension.resume_auction).
 }
 
 ENDED = frozenset({LotStatus.SOLD, LotStatus.UNSOLD, LotStatus.CANCELLED})
@@ -51,6 +57,7 @@ class Phase(Enum):
     BEFORE_START = "before_start"  # published, its start still ahead: deposits only
     OPEN = "open"  # between its start and its effective end: bids
     ENDED = "ended"  # past its effective end, closed or not yet
+    SUSPENDED = "suspended"  # suspended: no deposits, no bids, and its end does not come while it lasts
 
 
 def phase(status: LotStatus, starts_at: datetime | None, ends_at: datetime, now: datetime) -> Phase:
@@ -59,6 +66,8 @@ def phase(status: LotStatus, starts_at: datetime | None, ends_at: datetime, now:
     (`starts_at` None: the start is not known to the caller, so only a live lot is open.)"""
     if status in ENDED:
         return Phase.ENDED
+    if status is LotStatus.SUSPENDED:
+        return Phase.SUSPENDED
     if status not in (LotStatus.SCHEDULED, LotStatus.LIVE):
         return Phase.UNPUBLISHED
     if now >= ends_at:
@@ -129,3 +138,23 @@ def submitted(status: LotStatus, ends_at: datetime, now: datetime) -> LotStatus:
 def can_submit(status: LotStatus) -> bool:
     """Whether the seller's 送审 applies (a draft or a rejected lot), for the form to offer it."""
     return (status, LotAction.SUBMIT) in TRANSITIONS
+
+
+class ManageAction(Enum):
+    """What the lot's seller or staff may do to a published lot now (the pages offer exactly these)."""
+
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    CANCEL = "cancel"
+
+
+def manage_actions(status: LotStatus) -> frozenset[ManageAction]:
+    """By status alone: the server still refuses a lot past its effective end (AUCTION_ENDED) when asked."""
+    actions: set[ManageAction] = set()
+    if (status, LotAction.SUSPEND) in TRANSITIONS:
+        actions.add(ManageAction.SUSPEND)
+    if status is LotStatus.SUSPENDED:
+        actions.add(ManageAction.RESUME)
+    if (status, LotAction.CANCEL) in TRANSITIONS:
+        actions.add(ManageAction.CANCEL)
+    return frozenset(actions)

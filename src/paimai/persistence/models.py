@@ -172,6 +172,10 @@ class Lot(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the scheduler next moves it (domain.lots.next_step_at), kept by every save; None: never.
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # While suspended (domain.suspension): since when, the status it returns to, and why; else all None.
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspended_from: Mapped[str | None] = mapped_column(String(16))
+    suspended_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class BidderAlias(Base):

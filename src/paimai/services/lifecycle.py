@@ -7,11 +7,14 @@ from ..domain import bidding
 from ..domain.cancellation import cancel_auction
 from ..domain.errors import DomainError
 from ..domain.lots import LotStatus, next_step_at
+from ..domain.staff import ObjectType, StaffAction, required_reason
+from ..domain.suspension import Suspension, resume_auction, suspend_auction
 from ..persistence.models import Lot, User
 from . import locks
 from .deposits import settle_at_close
 from .lots import get_lot, load_snapshot, lot_for, save_due, start_if_open
 from .orders import open_order
+from .staff_audit import record_action
 from .uow import UnitOfWork
 
 
@@ -46,11 +49,71 @@ def cancel_lot(uow: UnitOfWork, actor: User, lot_id: int, reason: str) -> Lot:
     """The seller or staff stop a scheduled or live lot; every frozen deposit is released in full. Judged by
     server time: a lot past its effective end is refused (AUCTION_ENDED) even before the scheduler closes it."""
     lot = lot_for(uow.session, lot_id, actor)
+    if actor.is_staff:  # a staff decision says why (audited); a seller may give a reason or not
+        reason = required_reason(reason)
+    before = lot.status
     decision = cancel_auction(
         load_snapshot(uow.session, lot), actor_id=actor.id, actor_is_staff=actor.is_staff, reason=reason, now=uow.now
     )
     lot.status, lot.seq, lot.closed_at, lot.review_note = decision.status.value, decision.seq, uow.now, reason
+    lot.suspended_at = lot.suspended_from = lot.suspended_reason = None
     settle_at_close(uow, lot, winner_id=None)
     uow.record(lot, decision.events)
     save_due(lot)
+    _audit(uow, actor, StaffAction.LOT_CANCEL, lot, reason, before)
+    return lot
+
+
+def _audit(uow: UnitOfWork, actor: User, action: StaffAction, lot: Lot, reason: str, before: str) -> None:
+    """A staff member's action on a lot goes to the audit log (the seller's own are in the lot's record)."""
+    if actor.is_staff:
+        details = {"from_status": before, "to_status": lot.status}
+        record_action(uow, actor, action, ObjectType.LOT, lot.id, reason, uow.now, details)
+
+
+def suspension_of(lot: Lot) -> Suspension | None:
+    """The stored suspension of a lot, None unless it is suspended."""
+    if lot.suspended_at is None or lot.suspended_from is None:
+        return None
+    return Suspension(lot.suspended_at, LotStatus(lot.suspended_from), lot.suspended_reason or "")
+
+
+@locks.step
+def suspend_lot(uow: UnitOfWork, actor: User, lot_id: int, reason: str | None) -> Lot:
+    """暂缓/中止: the seller or staff stop a scheduled or live lot's clock, with a reason; deposits stay frozen.
+    A lot whose start has passed is started first (as of its start), so it is suspended from live."""
+    lot = lot_for(uow.session, lot_id, actor)
+    start_if_open(uow, lot)
+    before = lot.status
+    decision = suspend_auction(
+        load_snapshot(uow.session, lot), actor_id=actor.id, actor_is_staff=actor.is_staff, reason=reason, now=uow.now
+    )
+    held = decision.suspension
+    lot.status, lot.seq = decision.status.value, decision.seq
+    lot.suspended_at, lot.suspended_from, lot.suspended_reason = held.since, held.resume_to.value, held.reason
+    uow.record(lot, decision.events)
+    save_due(lot)
+    _audit(uow, actor, StaffAction.LOT_SUSPEND, lot, held.reason, before)
+    return lot
+
+
+@locks.step
+def resume_lot(uow: UnitOfWork, actor: User, lot_id: int, reason: str | None) -> Lot:
+    """Resume a suspended lot where it was, its start (if still ahead) and end moved by the pause."""
+    lot = lot_for(uow.session, lot_id, actor)
+    decision = resume_auction(
+        load_snapshot(uow.session, lot),
+        suspension_of(lot),
+        scheduled_ends_at=lot.scheduled_ends_at,
+        actor_id=actor.id,
+        actor_is_staff=actor.is_staff,
+        reason=reason,
+        now=uow.now,
+    )
+    lot.status, lot.seq = decision.status.value, decision.seq
+    lot.starts_at, lot.scheduled_ends_at, lot.ends_at = decision.starts_at, decision.scheduled_ends_at, decision.ends_at
+    lot.suspended_at = lot.suspended_from = lot.suspended_reason = None
+    uow.record(lot, decision.events)
+    save_due(lot)
+    _audit(uow, actor, StaffAction.LOT_RESUME, lot, decision.events[0].reason, LotStatus.SUSPENDED.value)
     return lot

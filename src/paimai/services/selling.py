@@ -15,7 +15,16 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..domain.errors import DomainError, ErrorCode
-from ..domain.lots import ENDED, LotStatus, require_deletable, require_editable, require_own, submitted
+from ..domain.lots import (
+    ENDED,
+    LotStatus,
+    ManageAction,
+    manage_actions,
+    require_deletable,
+    require_editable,
+    require_own,
+    submitted,
+)
 from ..domain.rules import Category, LotKind, LotRules
 from ..persistence.models import Deposit, Lot, User, Watch
 from . import locks
@@ -119,8 +128,9 @@ class Shelf:
     REJECTED = "rejected"
     SCHEDULED = "scheduled"
     LIVE = "live"
+    SUSPENDED = "suspended"
     ENDED = "ended"
-    ORDER = (DRAFT, IN_REVIEW, REJECTED, SCHEDULED, LIVE, ENDED)
+    ORDER = (DRAFT, IN_REVIEW, REJECTED, SCHEDULED, LIVE, SUSPENDED, ENDED)
 
 
 def shelf_of(status: LotStatus) -> str:
@@ -140,11 +150,13 @@ class MyLot:
     starts_at: datetime
     ends_at: datetime
     review_note: str | None
+    suspended_reason: str | None
     bid_count: int
     deposit_count: int
     watchers: int
     editable: bool
     deletable: bool
+    actions: tuple[str, ...]  # suspend / resume / cancel (domain.lots.manage_actions), in that order
 
 
 def my_lots(session: Session, seller: User) -> dict[str, list[MyLot]]:
@@ -184,11 +196,13 @@ def my_lots(session: Session, seller: User) -> dict[str, list[MyLot]]:
                 starts_at=lot.starts_at,
                 ends_at=lot.ends_at,
                 review_note=lot.review_note,
+                suspended_reason=lot.suspended_reason,
                 bid_count=lot.bid_count,
                 deposit_count=deposits.get(lot.id, 0),
                 watchers=watchers.get(lot.id, 0),
                 editable=_passes(require_editable, status),
                 deletable=_passes(require_deletable, status),
+                actions=tuple(action.value for action in ManageAction if action in manage_actions(status)),
             )
         )
     return shelves

@@ -21,7 +21,7 @@ from ..domain.rules import LotRules
 ESCROW_HELD = frozenset({OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.REFUND_REQUESTED, OrderStatus.DISPUTED})
 # Owners whose accounts may go negative: only the outside world's sandbox channel (money comes in from it).
 MAY_GO_NEGATIVE = frozenset({"external"})
-OPEN_LOT = frozenset({LotStatus.SCHEDULED, LotStatus.LIVE})
+OPEN_LOT = frozenset({LotStatus.SCHEDULED, LotStatus.LIVE, LotStatus.SUSPENDED})  # deposits may stay frozen
 
 
 @dataclass(frozen=True)

@@ -382,6 +382,24 @@ def cancel_lot(lot_id: Id, body: DecisionIn, user: UserDep, container: Container
         return lot_out(uow.session, lot, user, uow.now)
 
 
+@router.post("/lots/{lot_id}/suspend", tags=["lots"])
+def suspend_lot(lot_id: Id, body: DecisionIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    """暂缓/中止: the seller or staff stop a scheduled or live lot's clock, with a reason (422
+    REASON_REQUIRED without). No deposit or bid is taken while it lasts; deposits stay frozen."""
+    with container.transaction() as uow:
+        lot = lifecycle.suspend_lot(uow, user, lot_id, body.reason)
+        return lot_out(uow.session, lot, user, uow.now)
+
+
+@router.post("/lots/{lot_id}/resume", tags=["lots"])
+def resume_lot(lot_id: Id, body: DecisionIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    """恢复拍卖: a suspended lot returns to scheduled or live, its start (if still ahead) and end moved later
+    by the time it was suspended."""
+    with container.transaction() as uow:
+        lot = lifecycle.resume_lot(uow, user, lot_id, body.reason)
+        return lot_out(uow.session, lot, user, uow.now)
+
+
 @router.get("/lots/{lot_id}/record", tags=["lots"])
 def lot_record(lot_id: Id, container: ContainerDep, viewer: OptionalUserDep) -> dict[str, Any]:
     with container.reading() as session:

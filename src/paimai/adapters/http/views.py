@@ -94,6 +94,8 @@ def lot_json(read: LotRead, now: datetime) -> dict[str, Any]:
         "withdrawal_fee": lot.withdrawal_fee,
         "final_price": lot.final_price,
         "winner_alias": read.winner_alias,
+        "suspended_at": lot.suspended_at,
+        "suspended_reason": lot.suspended_reason,
         "server_time": now,
         "viewer": {
             "role": viewer.role.value,

@@ -15,7 +15,7 @@ from ...domain.deposits import DepositStatus
 from ...domain.errors import ErrorCode
 from ...domain.ledger import EntryKind
 from ...domain.lot_views import PriceKind, RecordStatus
-from ...domain.lots import ENDED, LotStatus
+from ...domain.lots import ENDED, LotStatus, ManageAction
 from ...domain.notices import NoticeKind
 from ...domain.order_views import DeadlineKind
 from ...domain.orders import CloseReason, OrderAction, OrderStatus, RefundReason, Role
@@ -98,12 +98,15 @@ FAMILIES: tuple[Family, ...] = (
     # the back office's audit log (adapters/web/staff_pages.py): an entry's object kind and its action
     Family("staff_obj_", _values(ObjectType)),
     Family("staff_action_", _values(StaffAction)),
+    # suspend / resume / cancel a published lot (templates/_lot_manage.html)
+    Family("manage_", _values(ManageAction)),
     Family(
         "sell_shelf_",
         (
             *(s.value for s in (LotStatus.DRAFT, LotStatus.PENDING_REVIEW, LotStatus.REJECTED)),
             "scheduled",
             "live",
+            "suspended",
             "ended",
         ),
     ),

@@ -33,12 +33,24 @@
       badge.className = 'badge status-' + lot.status;
       badge.setAttribute('data-status', lot.status);
     }
-    var timing = card.querySelector('[data-countdown]');
-    if (timing && lot.status !== 'live' && lot.status !== 'scheduled') {
+    var timing = card.querySelector('.timing');
+    var running = lot.status === 'live' || lot.status === 'scheduled';
+    if (timing && !running) {
       timing.removeAttribute('data-countdown');
-      timing.className = 'timing ended';
-      timing.textContent = P.t('ended') + ' · ' + P.bjt(lot.ends_at, 'short');
-    } else if (timing) {
+      timing.className = 'timing ' + (lot.status === 'suspended' ? 'suspended' : 'ended');
+      timing.textContent = lot.status === 'suspended' ? P.t('status_suspended') : P.t('ended') + ' · ' + P.bjt(lot.ends_at, 'short');
+    } else if (timing && !timing.hasAttribute('data-countdown')) {
+      /* resumed after a suspension: the countdown comes back (P.tick fills it) */
+      timing.className = 'timing';
+      timing.textContent = '';
+      timing.appendChild(P.el('span', '', P.t(lot.status === 'live' ? 'ends_in' : 'starts_in')));
+      timing.appendChild(document.createTextNode(' '));
+      var value = P.el('b', '', '');
+      value.setAttribute('data-countdown-value', '');
+      timing.appendChild(value);
+      timing.setAttribute('data-countdown', '');
+    }
+    if (timing && running) {
       var target = lot.status === 'scheduled' ? lot.starts_at : lot.ends_at;
       if (target) { timing.setAttribute('data-target', target); }
       timing.setAttribute('data-status', lot.status);

@@ -137,6 +137,7 @@
     }
     var leading = Boolean(viewer.leading);
     setText('[data-my-alias]', data.my_alias || '');
+    setText('[data-suspended-reason]', data.suspended_reason || '');
     var depositButton = $('[data-deposit]');
     if (depositButton && !depositButton.disabled) {
       depositButton.textContent = P.t(shows('deposit_short') ? 'deposit_topup_cta' : 'deposit_cta') + ' ' +
