@@ -18,6 +18,7 @@ from paimai.adapters.cli.simulate import Scratch, cheap_password_hashing, run_hi
 from paimai.adapters.cli.simulate.engine import EPOCH
 from paimai.domain.cancellation import cancel_auction as cancel_auction_as_it_is
 from paimai.domain.deposits import DepositStatus
+from paimai.domain.suspension import suspend_auction as suspend_auction_as_it_is
 from paimai.persistence.db import normalise_url
 from paimai.persistence.models import Deposit
 from paimai.services import deposits, lifecycle
@@ -202,9 +203,26 @@ def test_a_cancellation_judged_by_stale_time_is_caught(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(lifecycle, "cancel_auction", cancel_auction)
     # A seed whose history has a seller cancelling past the end (re-pick as above when the histories change).
-    report = simulate(None, seed=11, ops=200, faults=False, shrink_budget=0)
+    report = simulate(None, seed=34, ops=200, faults=False, shrink_budget=0)
     assert report.failure is not None
     assert report.failure.step.kind == "cancel"
+    assert [v.invariant for v in report.failure.violations] == ["acted_after_end"]
+
+
+def test_a_suspension_judged_by_stale_time_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same defect planted in 暂缓: a lot whose auction is over is suspended before the scheduler closes
+    it (the winner would lose the sale). The simulator reports the suspension."""
+    judged = suspend_auction_as_it_is
+
+    def suspend_auction(snapshot: Any, **decide: Any) -> Any:
+        decide["now"] = EPOCH
+        return judged(snapshot, **decide)
+
+    monkeypatch.setattr(lifecycle, "suspend_auction", suspend_auction)
+    # A seed whose history suspends a lot past its end (re-pick when the histories change).
+    report = simulate(None, seed=27, ops=200, faults=False, shrink_budget=0)
+    assert report.failure is not None
+    assert report.failure.step.kind == "suspend"
     assert [v.invariant for v in report.failure.violations] == ["acted_after_end"]
 
 

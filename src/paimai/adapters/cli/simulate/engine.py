@@ -62,7 +62,7 @@ EPOCH = datetime(2031, 3, 3, 1, 2, 3, tzinfo=UTC)  # the simulated clock's zero:
 # the lot is looked at again after them.
 SILENT_ON_LOTS = frozenset({"create_lot", "review", "deposit", "offer", "accept_offer", "decline_offer"})
 # Actions that only an open auction allows: refused once its effective end has passed.
-ACT_BEFORE_END = frozenset({"bid", "withdraw", "deposit", "cancel"})
+ACT_BEFORE_END = frozenset({"bid", "withdraw", "deposit", "cancel", "suspend"})
 # Refusals of a second-chance offer that no later step can change.
 RETIRE_EVERY = 500  # steps between sweeps of finished lots out of the model
 NO_OFFER_EVER = frozenset({ErrorCode.NO_RUNNER_UP, ErrorCode.JUDICIAL_SALE_BINDING})
@@ -647,6 +647,18 @@ def do_cancel(sim: Simulation, uow: UnitOfWork, a: dict[str, Any]) -> dict[str, 
     return {"status": lot.status}
 
 
+def do_suspend(sim: Simulation, uow: UnitOfWork, a: dict[str, Any]) -> dict[str, Any]:
+    actor = _user(sim, uow.session, a["user"])
+    lot = lifecycle.suspend_lot(uow, actor, _lot(sim, a["lot"]), a.get("reason"))
+    return {"status": lot.status}
+
+
+def do_resume(sim: Simulation, uow: UnitOfWork, a: dict[str, Any]) -> dict[str, Any]:
+    actor = _user(sim, uow.session, a["user"])
+    lot = lifecycle.resume_lot(uow, actor, _lot(sim, a["lot"]), a.get("reason"))
+    return {"status": lot.status, "ends_at": lot.ends_at.isoformat()}
+
+
 def do_watch(sim: Simulation, uow: UnitOfWork, a: dict[str, Any]) -> dict[str, Any]:
     user = _user(sim, uow.session, a["user"])
     lot = readable_lot(uow.session, _lot(sim, a["lot"]), reader_of(user))
@@ -700,6 +712,8 @@ HANDLERS: dict[str, Callable[[Simulation, UnitOfWork, dict[str, Any]], dict[str,
     "bid": do_bid,
     "withdraw": do_withdraw,
     "cancel": do_cancel,
+    "suspend": do_suspend,
+    "resume": do_resume,
     "watch": do_watch,
     "unwatch": do_unwatch,
     "pay": _order_action(lambda uow, u, o, a: order_service.pay(uow, u, o)),

@@ -189,6 +189,7 @@ class Chooser:
             (24, self._bid, "bid"),
             (4, self._withdraw, "withdraw"),
             (1, self._cancel, "cancel"),
+            (1, self._pause, "suspend"),
             (3, self._watch, "watch"),
             (9, self._advance, "advance"),
             (16, self._order_step, "order"),
@@ -392,7 +393,21 @@ class Chooser:
         return {"user": name, "lot": lot.handle, "scope": self.rng.choice(["bid", "bid", "auction"])}
 
     def _cancel(self, index: int, model: Model, now: datetime) -> dict[str, Any] | None:
-        lot = self._lot(model, lambda lot: lot.status in ("scheduled", "live"), stray=0.1)
+        lot = self._lot(model, lambda lot: lot.status in ("scheduled", "live", "suspended"), stray=0.1)
+        return self._lot_manager(model, lot)
+
+    def _pause(self, index: int, model: Model, now: datetime) -> dict[str, Any] | None:
+        """暂缓 a scheduled or live lot, or resume a suspended one (now and then with no reason: refused)."""
+        lot = self._lot(model, lambda lot: lot.status in ("scheduled", "live", "suspended"), stray=0.1)
+        args = self._lot_manager(model, lot)
+        if args is None or lot is None:
+            return None
+        args["kind"] = "resume" if lot.status == "suspended" else "suspend"
+        args["reason"] = "" if self.rng.random() < 0.05 else "模拟暂缓"
+        return args
+
+    def _lot_manager(self, model: Model, lot: LotView | None) -> dict[str, Any] | None:
+        """Who acts on a published lot: mostly its seller, else staff, now and then anyone (refused)."""
         if lot is None:
             return None
         roll = self.rng.random()
