@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from domain_builders import LOT_ID, NOW, SELLER_ID, T0, make_rules, make_snapshot
@@ -17,7 +18,7 @@ from paimai.domain.lots import LotStatus, ManageAction, Phase, manage_actions, p
 from paimai.domain.suspension import ResumeDecision, SuspendDecision, Suspension, resume_auction, suspend_auction
 
 END = T0 + timedelta(hours=1)
-STAFF = {"actor_id": 1, "actor_is_staff": True}
+STAFF: dict[str, Any] = {"actor_id": 1, "actor_is_staff": True}
 
 
 def code_of(call: object, *args: object, **kwargs: object) -> ErrorCode:
@@ -98,9 +99,9 @@ def test_resuming_a_lot_suspended_before_its_start_moves_the_start_too() -> None
 def test_only_a_suspended_lot_resumes_and_only_with_a_reason() -> None:
     live = make_snapshot()
     held = Suspension(NOW, LotStatus.LIVE, "x")
-    kwargs = {"scheduled_ends_at": END, "now": NOW}
+    kwargs: dict[str, Any] = {"scheduled_ends_at": END, "now": NOW}
     assert code_of(resume_auction, live, held, **STAFF, reason="ok", **kwargs) is ErrorCode.LOT_TRANSITION_NOT_ALLOWED
     suspended = replace(live, status=LotStatus.SUSPENDED)
     assert code_of(resume_auction, suspended, held, **STAFF, reason="", **kwargs) is ErrorCode.REASON_REQUIRED
-    stranger = {"actor_id": 5, "actor_is_staff": False}
+    stranger: dict[str, Any] = {"actor_id": 5, "actor_is_staff": False}
     assert code_of(resume_auction, suspended, held, **stranger, reason="ok", **kwargs) is ErrorCode.STAFF_ONLY
