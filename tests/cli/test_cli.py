@@ -234,10 +234,10 @@ def check_workplace(session: Session, users: dict[str, User]) -> None:
         assert user.frozen_at is not None and user.frozen_reason == frozen.reason
         assert frozen.username not in FIXTURE.accounts.usernames, "a frozen account is not one to sign in with"
     titles = {lot.title: lot for lot in session.scalars(select(Lot))}
-    for promised in WORKPLACE.lots:
-        lot = titles[promised.title]
-        assert (lot.status, lot.seller_id) == (promised.state, users[promised.seller].id)
-        assert lot.review_note == promised.reason
+    for listed in WORKPLACE.lots:
+        lot = titles[listed.title]
+        assert (lot.status, lot.seller_id) == (listed.state, users[listed.seller].id)
+        assert lot.review_note == listed.reason
     paid = list(session.scalars(select(CashOut)))
     seller = users[WORKPLACE.cash_out.seller]
     assert [(c.user_id, c.status) for c in paid] == [(seller.id, "paid")] and paid[0].amount > 0
