@@ -25,49 +25,69 @@ from paimai.adapters.cli.demo import DemoPlanError, FixtureError, load_fixture, 
 from paimai.adapters.cli.demo.fixture import Fixture
 from paimai.bootstrap import Container
 from paimai.config import Settings
+from paimai.domain import ledger
+from paimai.domain.errors import DomainError, ErrorCode
 from paimai.domain.orders import OrderStatus
 from paimai.persistence.migrate import upgrade
 from paimai.persistence.models import (
     Bid,
+    CashOut,
     Deposit,
     JournalEntryRow,
     LedgerAccount,
     Lot,
     Order,
     PostingRow,
+    SellerApplication,
+    SellerDocument,
+    StaffActionRow,
     User,
     Withdrawal,
 )
 from paimai.services import accounts, record
 from paimai.services import ledger as ledger_service
+from paimai.services import media as media_service
+from paimai.services import staff as staff_service
+from paimai.services import wallet as wallet_service
 
 # The tests on a copy of the seeded demo share one worker, so the demo is seeded once.
 same_seed = pytest.mark.xdist_group("cli-demo")
 
 FIXTURE = load_fixture()
 BIDDERS, SELLERS = FIXTURE.bidders, FIXTURE.sellers
-DEMO_USERS = FIXTURE.accounts.usernames
+WORKPLACE = FIXTURE.workplace
+DEMO_USERS = (*FIXTURE.accounts.usernames, *WORKPLACE.usernames)
 LIVE_SCENARIOS = FIXTURE.plan.top_up
 
-# `paimai demo` with its default 30 lots (see [plan] lots in adapters/cli/demo/fixture.toml)
+# `paimai demo` with its default 30 lots (see [plan] lots in adapters/cli/demo/fixture.toml), and the three
+# of the workplace ([workplace] lots: a draft, one in review, one rejected)
 EXPECTED_STATUSES = {
     "live": 10,
     "sold": 7,
     "scheduled": 4,
     "unsold": 4,
     "cancelled": 2,
-    "pending_review": 2,
-    "rejected": 1,
+    "pending_review": 2 + 1,
+    "rejected": 1 + 1,
+    "draft": 1,
 }
 EXPECTED_ORDERS = {"completed": 2, "shipped": 1, "paid": 1, "awaiting_payment": 1, "closed": 1, "defaulted": 1}
 EXPECTED_CATEGORIES = {
-    "art": 5,
-    "collectibles": 5,
+    "art": 5 + 1,
+    "collectibles": 5 + 1,
     "luxury": 4,
-    "jewellery": 4,
+    "jewellery": 4 + 1,
     "real_estate": 4,
     "vehicles": 4,
     "other": 4,
+}
+# the staff decisions the audit log shows after a demo, all by the demo's staff account
+EXPECTED_AUDIT = {
+    "seller_application.approve",
+    "seller_application.reject",
+    "lot.approve",
+    "lot.reject",
+    "user.freeze",
 }
 
 
@@ -127,6 +147,7 @@ def check_demo(engine: Engine, *, seeded_by: datetime) -> None:
         assert accounts.roles(users["staff"]) == ["staff"]  # staff are not bidders
         assert all(users[name].seller_status == "approved" for name in SELLERS)
         assert all(users[name].seller_status == "none" and not users[name].is_staff for name in BIDDERS)
+        check_workplace(session, users)
         for name in BIDDERS:
             wallet = ledger_service.wallet(session, users[name].id)
             assert wallet["available"] > 0, name
@@ -164,7 +185,7 @@ def check_demo(engine: Engine, *, seeded_by: datetime) -> None:
             if lot.status == "cancelled":
                 assert session.scalar(select(func.count()).select_from(Deposit).where(Deposit.lot_id == lot.id))
                 assert lot.review_note
-            if lot.status in ("pending_review", "rejected"):
+            if lot.status in ("draft", "pending_review", "rejected"):
                 assert lot.bid_count == 0
             if lot.status == "rejected":
                 assert lot.review_note
@@ -188,6 +209,46 @@ def check_demo(engine: Engine, *, seeded_by: datetime) -> None:
         unsold_reserve = [lot for lot in lots if lot.status == "unsold" and lot.bid_count > 0]
         assert unsold_reserve and all(lot.reserve_price is not None for lot in unsold_reserve)
     check_books(engine)
+
+
+def check_workplace(session: Session, users: dict[str, User]) -> None:
+    """The sellers' and staff's workplace, read straight from the tables (apart from the seed's own promises):
+    the applications and their documents, the frozen account, the workplace lots, the cash-out, the audit log."""
+    staff = users["staff"]
+    applications = list(session.scalars(select(SellerApplication).order_by(SellerApplication.id)))
+    for applicant in WORKPLACE.applicants:
+        user = users[applicant.username]
+        mine = [a for a in applications if a.user_id == user.id]
+        assert [a.status for a in mine] == [
+            {None: "pending", "approve": "approved", "reject": "rejected"}[a.decision] for a in applicant.applications
+        ]
+        for application, promised in zip(mine, applicant.applications, strict=True):
+            if promised.decision == "reject":
+                assert (application.reason, application.decided_by) == (promised.reason, staff.id)
+        documents = list(session.scalars(select(SellerDocument).where(SellerDocument.user_id == user.id)))
+        assert len(documents) == len(applicant.applications)
+        assert all(document.content_type == "image/jpeg" and document.size > 0 for document in documents)
+    assert sum(1 for a in applications if a.status == "pending") == 2, "two applications wait in the staff queue"
+    for frozen in WORKPLACE.frozen:
+        user = users[frozen.username]
+        assert user.frozen_at is not None and user.frozen_reason == frozen.reason
+        assert frozen.username not in FIXTURE.accounts.usernames, "a frozen account is not one to sign in with"
+    titles = {lot.title: lot for lot in session.scalars(select(Lot))}
+    for listed in WORKPLACE.lots:
+        lot = titles[listed.title]
+        assert (lot.status, lot.seller_id) == (listed.state, users[listed.seller].id)
+        assert lot.review_note == listed.reason
+    paid = list(session.scalars(select(CashOut)))
+    seller = users[WORKPLACE.cash_out.seller]
+    assert [(c.user_id, c.status) for c in paid] == [(seller.id, "paid")] and paid[0].amount > 0
+    postings = dict(session.execute(select(PostingRow.account_key, PostingRow.amount).where(
+        PostingRow.entry_id == paid[0].entry_id)).all())  # fmt: skip
+    assert postings[ledger.available(seller.id).key] == -paid[0].amount and sum(postings.values()) == 0
+    actions = Counter(session.scalars(select(StaffActionRow.action).where(StaffActionRow.actor_id == staff.id)))
+    assert set(actions) == EXPECTED_AUDIT
+    assert actions["user.freeze"] == len(WORKPLACE.frozen)
+    assert actions["lot.reject"] == EXPECTED_STATUSES["rejected"]
+    assert actions["seller_application.reject"] == 1
 
 
 def promised_orders(scenarios: Sequence[str]) -> dict[str, int]:
@@ -231,7 +292,8 @@ def seeded(seeded_template: Seeded, tmp_path: Path) -> str:
 
 
 def test_every_demo_lot_has_drawn_photos_served_from_storage(seeded_template: Seeded, seeded: str) -> None:
-    """Two photos per lot, stored through the media storage (random keys, files present), cover first."""
+    """Two photos per lot, stored through the media storage (random keys, files present), cover first; and
+    every application's document."""
     from paimai.persistence.models import LotImage
     from paimai.services.storage import LocalDirectoryStorage, valid_key
 
@@ -239,12 +301,16 @@ def test_every_demo_lot_has_drawn_photos_served_from_storage(seeded_template: Se
     with Session(engine) as session:
         lot_ids = set(session.scalars(select(Lot.id)))
         images = session.scalars(select(LotImage)).all()
+        documents = session.scalars(select(SellerDocument)).all()
     engine.dispose()
     assert {image.lot_id for image in images} == lot_ids and len(images) == 2 * len(lot_ids)
     storage = LocalDirectoryStorage(media_dir(sqlite_url(seeded_template.path)))
     for image in images[:4]:
         assert valid_key(image.key) and valid_key(image.thumb_key)
         assert storage.get(image.key).startswith(b"\xff\xd8\xff") and storage.get(image.thumb_key)
+    assert len(documents) == sum(len(applicant.applications) for applicant in WORKPLACE.applicants)
+    for document in documents:  # uploaded as PNG, kept as the upload re-encodes an image
+        assert valid_key(document.key) and storage.get(document.key).startswith(b"\xff\xd8\xff")
 
 
 @same_seed
@@ -265,6 +331,10 @@ def test_demo_accounts_log_in_with_the_demo_password(seeded: str, engine_for: En
                 logged_in = accounts.login(uow, username, "paimai-demo", ttl_hours=1, address="127.0.0.1")
                 assert isinstance(logged_in, accounts.LoggedIn)
                 assert logged_in.user.username == username and logged_in.token
+        for frozen in WORKPLACE.frozen:  # the frozen customer has the demo password, and is refused
+            with container.transaction() as uow:
+                refused = accounts.login(uow, frozen.username, "paimai-demo", ttl_hours=1, address="127.0.0.1")
+                assert isinstance(refused, DomainError) and refused.code is ErrorCode.ACCOUNT_FROZEN
     finally:
         container.dispose()
 
@@ -319,6 +389,17 @@ def test_demo_refuses_a_database_with_a_stranger_named_like_a_demo_account(
     assert counts(engine_for(url))["users"] == 1
 
 
+def test_demo_refuses_a_database_with_a_stranger_named_like_a_workplace_account(
+    tmp_path: Path, engine_for: EngineFor
+) -> None:
+    url = sqlite_url(tmp_path / "w.db")
+    ok(paimai("user", "create", "--username", "applicant1", "--password", "not-a-demo-pw", url=url))
+    result = paimai("demo", url=url)
+    assert result.exit_code == 1
+    assert "DEMO_CONFLICT" in result.output and "applicant2" in result.output
+    assert counts(engine_for(url))["users"] == 1
+
+
 def test_demo_with_fewer_lots_still_covers_every_state_and_category(tmp_path: Path, engine_for: EngineFor) -> None:
     url = sqlite_url(tmp_path / "small.db")
     ok(paimai("demo", "--lots", "7", url=url))
@@ -364,6 +445,51 @@ def test_a_planned_step_the_services_refuse_fails_the_seed_and_leaves_nothing(
     with pytest.raises(DemoPlanError, match=r"拍品 2 订单 pay at .* was refused: ORDER_"):
         seed_with(fixture, url, monkeypatch)
     assert counts(engine_for(url))["users"] == 0
+
+
+def _nothing(*args: object, **kwargs: object) -> None:
+    """A service step that does nothing: what a seeder bug (a step left out) would look like."""
+
+
+@pytest.mark.parametrize(
+    ("module", "step", "replacement", "expected"),
+    [
+        (staff_service, "freeze", _nothing, r"frozen1 is not frozen"),
+        (media_service, "add_lot_image", _nothing, r"workplace lot \d+ has no photos"),
+        (staff_service, "record_action", _nothing, r"the audit log has no user\.freeze of user \d+ by staff"),
+        (wallet_service, "cash_outs", lambda *args, **kwargs: [], r"cash-out \d+ is not paid out"),
+    ],
+)
+def test_a_workplace_promise_not_kept_fails_the_seed_and_leaves_nothing(
+    module: object, step: str, replacement: object, expected: str, tmp_path: Path, engine_for: EngineFor,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Leave one of the workplace's steps out (the freeze, the photos, the freeze's audit entry), or lose the
+    cash-out from the seller's list: the promises checked after seeding catch it, and the seed rolls back."""
+    monkeypatch.setattr(module, step, replacement)
+    url = sqlite_url(tmp_path / "workplace.db")
+    with pytest.raises(DemoPlanError, match=expected):
+        seed_with(FIXTURE, url, monkeypatch)
+    assert counts(engine_for(url))["users"] == 0
+    assert not [p for p in media_dir(url).rglob("*") if p.is_file()], "a failed seed left files"
+
+
+def test_demo_data_from_before_the_workplace_gets_it_added_once(
+    tmp_path: Path, engine_for: EngineFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database seeded by a demo without the workplace: the next run adds it (checked as promised), and the
+    run after that adds nothing."""
+    url = sqlite_url(tmp_path / "older.db")
+    with monkeypatch.context() as older:
+        older.setattr(demo, "plan_workplace", lambda *args, **kwargs: None)
+        first = seed_with(FIXTURE, url, older)
+    assert "workplace 工作台" not in first
+    before = counts(engine_for(url))
+    output = seed_with(FIXTURE, url, monkeypatch)
+    assert "the sellers' and staff's workplace was added" in output and "workplace 工作台" in output
+    assert counts(engine_for(url))["users"] == before["users"] + len(WORKPLACE.usernames)
+    assert "nothing added" in seed_with(FIXTURE, url, monkeypatch)
+    check_books(engine_for(url))
 
 
 def test_a_bad_fixture_is_reported_not_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

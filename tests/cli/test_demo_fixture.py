@@ -9,6 +9,7 @@ import tomllib
 from collections import Counter
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,6 +43,27 @@ def test_the_shipped_fixture_loads_and_covers_every_category_and_status() -> Non
     assert all(fixture.scenarios[name].status is LotStatus.LIVE for name in fixture.plan.top_up)
     assert len(fixture.plan.top_up) >= fixture.plan.min_live_lots
     assert len(fixture.bidders) == 5 and fixture.sellers == ("seller1", "seller2")
+    assert {lot.status for lot in fixture.workplace.lots} == {
+        LotStatus.DRAFT,
+        LotStatus.PENDING_REVIEW,
+        LotStatus.REJECTED,
+    }, "the workplace shows a draft (the one status the first seven lots do not), one in review, one rejected"
+
+
+def test_the_workplace_shows_a_queue_a_history_and_a_frozen_stranger() -> None:
+    """Applications waiting, one applicant's rejection and second try; the frozen account is not one the
+    README offers to sign in with (nor any demo account)."""
+    place = load_fixture().workplace
+    waiting = [a for applicant in place.applicants if (a := applicant.applications[-1]).decision is None]
+    assert len(waiting) >= 2
+    assert any(
+        [a.decision for a in applicant.applications][:2] == ["reject", None] for applicant in place.applicants
+    ), "an applicant turned down once applies again"
+    assert {a.document for applicant in place.applicants for a in applicant.applications} >= {"licence", "id_card"}
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    accounts_line = next(line for line in readme.splitlines() if line.startswith("Demo accounts"))
+    for frozen in place.frozen:
+        assert frozen.username not in accounts_line and frozen.username not in load_fixture().accounts.usernames
 
 
 def test_the_default_plan_promises_an_order_in_each_state() -> None:
@@ -78,6 +100,43 @@ def test_the_default_plan_promises_an_order_in_each_state() -> None:
         (
             lambda d: d["plan"].__setitem__("lots", ["sold"] * 7 + ["rejected"]),
             "the first 7 lots do not cover rejected",
+        ),
+        (lambda d: d["workplace"]["frozen"][0].__setitem__("username", "bidder1"), "'bidder1' is already a demo"),
+        (lambda d: d["workplace"]["frozen"][0].__setitem__("frozen_hours_ago", 999), "frozen_hours_ago must be after"),
+        (lambda d: d["workplace"]["frozen"][0].pop("reason"), "workplace.frozen.0.reason: Field required"),
+        (
+            lambda d: d["workplace"]["applicants"][1]["applications"][0].pop("reason"),
+            "workplace.applicants.1.applications.0: a rejection needs a reason",
+        ),
+        (
+            lambda d: d["workplace"]["applicants"][1]["applications"][0].__setitem__("decided_hours_ago", 4),
+            "each application but the last is decided before the next is made",
+        ),
+        (
+            lambda d: d["workplace"]["applicants"][1]["applications"].reverse(),
+            "applications must be listed oldest first",
+        ),
+        (
+            lambda d: d["workplace"]["applicants"][0]["applications"][0].__setitem__("document", "passport"),
+            "workplace.applicants.0.applications.0.document",
+        ),
+        (lambda d: d["workplace"]["lots"][2].pop("reason"), "reason is required for a rejected lot"),
+        (
+            lambda d: d["workplace"]["lots"][0].__setitem__("submitted_hours_ago", 3),
+            "submitted_hours_ago is not allowed for a draft lot",
+        ),
+        (
+            lambda d: d["workplace"]["lots"][1].__setitem__("submitted_hours_ago", 99),
+            "created, submitted and reviewed must follow one another",
+        ),
+        (lambda d: d["workplace"]["lots"][1].__setitem__("seller", "applicant1"), "'applicant1' is not one of the"),
+        (
+            lambda d: d["workplace"]["lots"][0].__setitem__("title", d["categories"]["art"]["lots"][0]["title"]),
+            "a lot title is used twice",
+        ),
+        (
+            lambda d: d["workplace"]["cash_out"].__setitem__("seller", "seller2"),
+            "'seller2' completes no sale in the first 7 lots",
         ),
     ],
 )

@@ -239,6 +239,138 @@ class Plan(Strict):
     min_live_lots: Positive
 
 
+# ---- the sellers' and staff's workplace ------------------------------------------------------------------
+
+Document = Literal["licence", "id_card", "id_card_blurred"]
+
+
+class Application(Strict):
+    """One application to sell, with the document drawn for it; decided by staff, or waiting."""
+
+    hours_ago: Positive
+    kind: Literal["individual", "business"]
+    shop_name: str
+    about: str
+    contact_phone: str  # checked as every application's (domain.sellers)
+    licence_number: str = ""
+    document: Document
+    decision: Literal["approve", "reject"] | None = None
+    decided_hours_ago: Positive | None = None
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _decided_after_applying(self) -> Self:
+        problems: list[str] = []
+        if (self.decision is None) != (self.decided_hours_ago is None):
+            problems.append("decision and decided_hours_ago go together")
+        if self.decided_hours_ago is not None and self.decided_hours_ago >= self.hours_ago:
+            problems.append("decided_hours_ago must be after the application (fewer hours ago)")
+        if self.decision == "reject" and not self.reason:
+            problems.append("a rejection needs a reason")
+        if self.decision is None and self.reason:
+            problems.append("a reason without a decision")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+class Applicant(Strict):
+    username: str
+    display_name: str
+    opened_hours_ago: Positive
+    applications: tuple[Application, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_at_a_time(self) -> Self:
+        problems: list[str] = []
+        first = self.applications[0]
+        if first.hours_ago >= self.opened_hours_ago:
+            problems.append("the first application is made before the account is opened")
+        for earlier, later in zip(self.applications, self.applications[1:], strict=False):
+            if later.hours_ago >= earlier.hours_ago:
+                problems.append("applications must be listed oldest first")
+            elif earlier.decided_hours_ago is None or earlier.decided_hours_ago <= later.hours_ago:
+                problems.append("each application but the last is decided before the next is made (one at a time)")
+            if earlier.decision == "approve":
+                problems.append("an approved applicant does not apply again")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+class Frozen(Strict):
+    """A customer account frozen by staff (not one the README offers to sign in with)."""
+
+    username: str
+    display_name: str
+    opened_hours_ago: Positive
+    top_up_yuan: Annotated[int, Field(ge=0)] = 0
+    frozen_hours_ago: Positive
+    reason: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _frozen_after_opening(self) -> Self:
+        if self.frozen_hours_ago >= self.opened_hours_ago:
+            raise ValueError("frozen_hours_ago must be after the account is opened")
+        return self
+
+
+class WorkplaceLot(Template):
+    """A lot in its seller's workplace: drafted with photos, then maybe submitted, then maybe rejected."""
+
+    state: Literal["draft", "pending_review", "rejected"]
+    seller: str
+    category: Category
+    created_hours_ago: Positive
+    submitted_hours_ago: Positive | None = None
+    reviewed_hours_ago: Positive | None = None
+    reason: str | None = None
+    start_day: Positive
+    lasts_days: Positive
+
+    @property
+    def status(self) -> LotStatus:
+        return LotStatus(self.state)
+
+    @model_validator(mode="after")
+    def _fits_its_state(self) -> Self:
+        submitted = self.status is not LotStatus.DRAFT
+        rejected = self.status is LotStatus.REJECTED
+        problems = [
+            f"{name} is {'required' if needed else 'not allowed'} for a {self.state} lot"
+            for name, needed in (
+                ("submitted_hours_ago", submitted), ("reviewed_hours_ago", rejected), ("reason", rejected)
+            )
+            if needed != (getattr(self, name) is not None)
+        ]  # fmt: skip
+        moments = [m for m in (self.created_hours_ago, self.submitted_hours_ago, self.reviewed_hours_ago) if m]
+        if moments != sorted(moments, reverse=True) or len(set(moments)) != len(moments):
+            problems.append("created, submitted and reviewed must follow one another (ever fewer hours ago)")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+class CashOut(Strict):
+    seller: str
+    hours_ago: Positive
+    share_percent: Annotated[int, Field(ge=1, le=100)]
+    bank_name: str
+    holder: str
+    account_number: str
+
+
+class Workplace(Strict):
+    applicants: tuple[Applicant, ...] = Field(min_length=1)
+    frozen: tuple[Frozen, ...] = Field(min_length=1)
+    lots: tuple[WorkplaceLot, ...] = Field(min_length=1)
+    cash_out: CashOut
+
+    @property
+    def usernames(self) -> tuple[str, ...]:
+        return (*(a.username for a in self.applicants), *(f.username for f in self.frozen))
+
+
 class Fixture(Strict):
     seed: int
     plan: Plan
@@ -250,10 +382,11 @@ class Fixture(Strict):
     fates: dict[OrderStatus, Fate]
     order_steps: dict[OrderStep, Range]
     categories: dict[Category, CategoryLots]
+    workplace: Workplace
 
     @model_validator(mode="after")
     def _parts_fit_together(self) -> Self:
-        problems: list[str] = []
+        problems: list[str] = self._workplace_problems()
         missing = [c.value for c in Category if c not in self.categories]
         if missing:
             problems.append(f"categories: no lots for {', '.join(missing)}")
@@ -289,6 +422,44 @@ class Fixture(Strict):
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+    def _workplace_problems(self) -> list[str]:
+        """The workplace's accounts are its own, its sellers the fixture's; its lots' titles are unique; the
+        cash-out's seller has earned something by then (a completed sale among the first seven lots)."""
+        place = self.workplace
+        problems = [
+            f"workplace: {name!r} is already a demo account" for name in place.usernames
+            if name in self.accounts.usernames
+        ]  # fmt: skip
+        if len(set(place.usernames)) != len(place.usernames):
+            problems.append("workplace: a username is used twice")
+        sellers = set(self.sellers)
+        problems += [f"workplace.lots.{n}.seller: {lot.seller!r} is not one of the sellers"
+                     for n, lot in enumerate(place.lots) if lot.seller not in sellers]  # fmt: skip
+        titles = [t.title for lots in self.categories.values() for t in lots.lots] + [lot.title for lot in place.lots]
+        if len(set(titles)) != len(titles):
+            problems.append("a lot title is used twice (categories and workplace.lots)")
+        if place.cash_out.seller not in sellers:
+            problems.append(f"workplace.cash_out.seller: {place.cash_out.seller!r} is not one of the sellers")
+        elif place.cash_out.seller not in self._completed_sellers():
+            problems.append(f"workplace.cash_out.seller: {place.cash_out.seller!r} completes no sale in the first "
+                            f"{len(Category)} lots, so has nothing to cash out")  # fmt: skip
+        return problems
+
+    def _completed_sellers(self) -> set[str]:
+        """The sellers paid for a completed order among the first seven lots (lot i is in category i mod 7)."""
+        seen: dict[str, int] = {}
+        paid: set[str] = set()
+        for index, name in enumerate(self.plan.lots[: len(Category)]):
+            scenario = self.scenarios.get(name)
+            category = self.categories.get(list(Category)[index])
+            if scenario is None or category is None:
+                continue  # reported by the checks above
+            occurrence = seen[name] = seen.get(name, -1) + 1
+            fates = scenario.order_fates
+            if fates and fates[occurrence % len(fates)] is OrderStatus.COMPLETED:
+                paid.add(category.seller)
+        return paid
 
     @property
     def bidders(self) -> tuple[str, ...]:

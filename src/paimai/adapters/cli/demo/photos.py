@@ -1,15 +1,18 @@
 """The demo lots' photos, drawn with Pillow at seeding time: the category's colours, a simple picture of the
 thing (a vase, a watch, a jade bangle, a house, a car…) and the lot's title, one or two views per lot.
-They are stored through the media storage and recorded through the same service an upload uses."""
+They are stored through the media storage and recorded through the same service an upload uses. Also the
+documents of the demo's applications to sell (a licence, an ID), as PNG files an applicant would upload,
+each marked as a sample."""
 
 from __future__ import annotations
 
+import io
 import math
 import random
 from collections.abc import Callable
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from ....domain.rules import Category
 
@@ -208,3 +211,41 @@ def lot_photos(category: Category, title: str, seed: int) -> list[Image.Image]:
             draw.text((40, 790), title[:28], fill="white", font=_font(52))
         photos.append(image)
     return photos
+
+
+DOCUMENT_SIZE = (1000, 700)
+SAMPLE = "样本 SAMPLE · 仅供演示"
+
+
+def document_png(kind: str, holder: str, lines: list[tuple[str, str]], seed: int) -> bytes:
+    """A drawn document as the PNG an applicant uploads: "licence" (营业执照) or "id_card" (身份证明) with
+    `lines` (label, value), a seal and a sample mark across it; "id_card_blurred" is the ID too blurred to read."""
+    rng = random.Random(seed)
+    licence = kind == "licence"
+    image = Image.new("RGB", DOCUMENT_SIZE, "#fbf6e9" if licence else "#e8f1f8")
+    draw = ImageDraw.Draw(image)
+    width, height = DOCUMENT_SIZE
+    edge = "#b5282e" if licence else "#2b6cb0"
+    draw.rectangle([18, 18, width - 18, height - 18], outline=edge, width=10)
+    title = "营业执照" if licence else "居民身份证明"
+    draw.text((width // 2, 80), title, fill=edge, font=_font(64), anchor="mm")
+    y = 170
+    for label, value in [("名称" if licence else "姓名", holder), *lines]:
+        draw.text((70, y), f"{label}：{value}", fill="#222", font=_font(34))
+        y += 62
+    cx, cy = width - 190, height - 190  # the seal, or the photo box
+    if licence:
+        draw.ellipse([cx - 110, cy - 110, cx + 110, cy + 110], outline="#d62828", width=8)
+        draw.regular_polygon((cx, cy, 34), 5, rotation=rng.randint(0, 10), fill="#d62828")
+    else:
+        draw.rectangle([cx - 100, cy - 130, cx + 100, cy + 110], fill="#cbd5e1", outline="#64748b", width=4)
+        draw.ellipse([cx - 45, cy - 95, cx + 45, cy - 5], fill="#94a3b8")
+        draw.pieslice([cx - 80, cy, cx + 80, cy + 160], 180, 360, fill="#94a3b8")
+    mark = Image.new("RGBA", DOCUMENT_SIZE, (0, 0, 0, 0))
+    ImageDraw.Draw(mark).text((width // 2, height // 2), SAMPLE, fill=(200, 0, 0, 90), font=_font(84), anchor="mm")
+    image.paste(mark.rotate(18), (0, 0), mark.rotate(18))
+    if kind == "id_card_blurred":
+        image = image.filter(ImageFilter.GaussianBlur(9))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()

@@ -5,7 +5,8 @@ Before each one the scheduler's due work runs up to that moment (`DueWork.run`):
 orders remind, default and auto-confirm, exactly when the platform would have done it — so the extensions
 the bids caused, the deadlines and the defaults are the services' own. Amounts come from the read models
 (the next valid amount, the deposit still due, the order's amount due). At the end every lot is read back
-and checked against its scenario's promise; a broken promise or a refusal is a bug and raises DemoPlanError.
+and checked against its scenario's promise (and any other check planned, as the workplace's in workplace.py);
+a broken promise or a refusal is a bug and raises DemoPlanError.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ....domain import ledger
 from ....domain.calendar import beijing_hour
 from ....domain.errors import DomainError
 from ....domain.lot_views import RecordStatus
-from ....domain.rules import LotKind, LotRules, PlatformRules
+from ....domain.rules import Category, LotKind, LotRules, PlatformRules
 from ....domain.withdrawal import WithdrawalScope
 from ....services import accounts, bidding, deposits, lifecycle, lot_reads, lots, order_reads, withdrawal
 from ....services import ledger as ledger_service
@@ -41,6 +42,7 @@ from .planner import BidStep, DemoPlanError, LotPlan, Planner
 from .promises import broken_promises
 
 Step = Callable[[UnitOfWork], None]
+Check = Callable[[Session], list[str]]  # each way the seeded data breaks a promise (none: kept)
 
 
 @dataclass(order=True)
@@ -80,6 +82,7 @@ class Seeder:
         self.maxima: dict[tuple[int, str], int] = {}  # (plan index, bidder) → the highest maximum they sent
         self.media = media
         self.stored = stored if stored is not None else []
+        self.checks: list[Check] = []  # more promises, checked after the replay (the workplace's, say)
 
     # ---- planning -------------------------------------------------------------------------------------
 
@@ -144,7 +147,7 @@ class Seeder:
                 contact_phone=seller.contact_phone,
             )
             note = self.fixture.accounts.approval_note
-            accounts.decide_application(uow, self._staff, application.id, True, note)
+            accounts.decide_application(uow, self.staff, application.id, True, note)
 
         return run
 
@@ -162,7 +165,7 @@ class Seeder:
         return run
 
     @property
-    def _staff(self) -> User:
+    def staff(self) -> User:
         return self.users[self.fixture.accounts.staff.username]
 
     def _user_by_id(self, user_id: int | None) -> User:
@@ -213,15 +216,20 @@ class Seeder:
         )
         seller = self.users[plan.seller]
         lot_id = self.lot_ids[plan.index] = lots.create_lot(uow, seller, draft).id
-        if self.media is not None:  # photos while the lot is in review, as a seller uploads them
-            for photo in lot_photos(plan.category, plan.title, plan.index):
-                stored = media_service.store_picture(self.media, media_service.picture(photo))
-                self.stored += [stored.key, stored.thumb_key]
-                media_service.add_lot_image(uow, seller, lot_id, stored)
+        self.add_photos(uow, seller, lot_id, plan.category, plan.title, plan.index)  # while the lot is in review
+
+    def add_photos(self, uow: UnitOfWork, seller: User, lot_id: int, category: Category, title: str, seed: int) -> None:
+        """The lot's drawn photos, stored and added to its gallery as a seller uploads them (none without media)."""
+        if self.media is None:
+            return
+        for photo in lot_photos(category, title, seed):
+            stored = media_service.store_picture(self.media, media_service.picture(photo))
+            self.stored += [stored.key, stored.thumb_key]
+            media_service.add_lot_image(uow, seller, lot_id, stored)
 
     def _review(self, uow: UnitOfWork, plan: LotPlan) -> None:
         approve = plan.reject_reason is None
-        lots.review_lot(uow, self._staff, self._lot_id(plan), approve, plan.reject_reason)
+        lots.review_lot(uow, self.staff, self._lot_id(plan), approve, plan.reject_reason)
 
     def _pay_deposit(self, uow: UnitOfWork, plan: LotPlan, username: str, read: LotRead | None = None) -> None:
         """Freeze the deposit (or what a withdrawal fee took of it); nothing when it is held in full.
@@ -335,5 +343,6 @@ class Seeder:
         lot_ids = [self.lot_ids[plan.index] for plan in self.plans]
         people = {user.id: user for user in self.users.values()}
         problems = broken_promises(session, self.plans, lot_ids, people, self.now)
+        problems += [problem for check in self.checks for problem in check(session)]
         if problems:
-            raise DemoPlanError("the seeded lots are not what their scenarios promise:\n  " + "\n  ".join(problems))
+            raise DemoPlanError("the seeded data is not what fixture.toml promises:\n  " + "\n  ".join(problems))
