@@ -62,7 +62,8 @@ LIVE_SCENARIOS = FIXTURE.plan.top_up
 # `paimai demo` with its default 30 lots (see [plan] lots in adapters/cli/demo/fixture.toml), and the three
 # of the workplace ([workplace] lots: a draft, one in review, one rejected)
 EXPECTED_STATUSES = {
-    "live": 10,
+    "live": 9,
+    "suspended": 1,
     "sold": 7,
     "scheduled": 4,
     "unsold": 4,
@@ -87,6 +88,8 @@ EXPECTED_AUDIT = {
     "seller_application.reject",
     "lot.approve",
     "lot.reject",
+    "lot.suspend",
+    "lot.cancel",
     "user.freeze",
 }
 
@@ -318,7 +321,8 @@ def test_demo_seeds_every_state_and_category_and_the_books_balance(
     seeded_template: Seeded, seeded: str, engine_for: EngineFor
 ) -> None:
     assert "demo data created" in seeded_template.output
-    assert "live 10" in seeded_template.output and "paimai-demo" in seeded_template.output
+    assert "live 9" in seeded_template.output and "suspended 1" in seeded_template.output
+    assert "paimai-demo" in seeded_template.output
     check_demo(engine_for(seeded), seeded_by=seeded_template.finished)
 
 

@@ -53,6 +53,7 @@ class Timeline(Enum):
     SCHEDULED = "scheduled"
     WITHDRAWN_BEFORE_START = "withdrawn_before_start"
     STOPPED_LIVE = "stopped_live"
+    SUSPENDED_LIVE = "suspended_live"
     LIVE = "live"
     ENDED = "ended"
 
@@ -64,6 +65,7 @@ TIMELINE_STATUSES = {
     Timeline.SCHEDULED: {LotStatus.SCHEDULED},
     Timeline.WITHDRAWN_BEFORE_START: {LotStatus.CANCELLED},
     Timeline.STOPPED_LIVE: {LotStatus.CANCELLED},
+    Timeline.SUSPENDED_LIVE: {LotStatus.SUSPENDED},
     Timeline.LIVE: {LotStatus.LIVE},
     Timeline.ENDED: {LotStatus.SOLD, LotStatus.UNSOLD},
 }
@@ -91,6 +93,8 @@ class Scenario(Strict):
     order_fates: tuple[OrderStatus, ...] = ()
     cancelled_by: Literal["seller", "staff"] | None = None
     cancel_reason: str | None = None
+    suspended_by: Literal["seller", "staff"] | None = None
+    suspend_reason: str | None = None
     min_extensions: Annotated[int, Field(ge=0)] = 0
     ends_within_minutes: Positive | None = None
 
@@ -100,15 +104,18 @@ class Scenario(Strict):
         if self.status not in TIMELINE_STATUSES[self.timeline]:
             problems.append(f"a {self.timeline.value} lot cannot end {self.status.value}")
         cancelled = self.timeline in (Timeline.WITHDRAWN_BEFORE_START, Timeline.STOPPED_LIVE)
+        suspended = self.timeline is Timeline.SUSPENDED_LIVE
         needs = {
             "start_day": self.timeline is not Timeline.ENDED,
-            "lasts_days": self.timeline not in (Timeline.STOPPED_LIVE, Timeline.LIVE),
-            "end_day": self.timeline is Timeline.STOPPED_LIVE or self.ends == "days",
+            "lasts_days": self.timeline not in (Timeline.STOPPED_LIVE, Timeline.SUSPENDED_LIVE, Timeline.LIVE),
+            "end_day": self.timeline in (Timeline.STOPPED_LIVE, Timeline.SUSPENDED_LIVE) or self.ends == "days",
             "ends": self.timeline is Timeline.LIVE,
             "ends_in_seconds": self.ends == "closing",
             "ends_in_minutes": self.ends == "ending",
             "cancelled_by": cancelled,
             "cancel_reason": cancelled,
+            "suspended_by": suspended,
+            "suspend_reason": suspended,
             "order_fates": self.status is LotStatus.SOLD,
             "ended_days_ago": self.timeline is Timeline.ENDED and self.status is not LotStatus.SOLD,
         }
@@ -414,7 +421,9 @@ class Fixture(Strict):
             problems += [f"fates.{status.value}: no order_steps entry for {s!r}" for s in fate.steps
                          if s not in self.order_steps]  # fmt: skip
         if not problems:
+            # the workplace's lots (a draft, in review, rejected) are seeded whatever --lots says
             first = {self.scenarios[name].status for name in self.plan.lots[: len(Category)]}
+            first |= {lot.status for lot in self.workplace.lots}
             promised = {self.scenarios[name].status for name in self.plan.lots}
             if promised - first:
                 lacking = ", ".join(sorted(s.value for s in promised - first))

@@ -79,6 +79,8 @@ class LotPlan:
     bids: list[BidStep] = field(default_factory=list)
     cancel_at: datetime | None = None
     cancel_by: str | None = None
+    suspend_at: datetime | None = None
+    suspend_by: str | None = None
     order_fate: OrderStatus | None = None
     order_steps: list[tuple[datetime, OrderStep]] = field(default_factory=list)
 
@@ -277,6 +279,17 @@ class Planner:
         early, late = plan.starts_at + timedelta(hours=1), cancel_at - timedelta(hours=1)
         plan.bids = self._bid_steps(self._draw(s.bids), early, late, proxies=s.proxies)
 
+    def _suspended_live(self, plan: LotPlan, _occurrence: int) -> None:
+        """Live with bids, then suspended (暂缓) a few hours ago with its reason: still suspended now."""
+        s = plan.scenario
+        plan.starts_at = self._day(self._draw(s.start_day), self.settings.start_hour)
+        plan.ends_at = self._day(self._draw(s.end_day), self.settings.end_hour)
+        self._listed(plan, timedelta(days=2))
+        plan.suspend_at = _second(self.rng, self.now - timedelta(hours=6), self.now - timedelta(hours=1))
+        plan.suspend_by = plan.seller if s.suspended_by == "seller" else self.fixture.accounts.staff.username
+        early, late = plan.starts_at + timedelta(hours=1), plan.suspend_at - timedelta(hours=1)
+        plan.bids = self._bid_steps(self._draw(s.bids), early, late, proxies=s.proxies)
+
     def _live(self, plan: LotPlan, occurrence: int) -> None:
         s, now = plan.scenario, self.now
         plan.starts_at = self._day(self._draw(s.start_day), self.settings.start_hour)
@@ -336,6 +349,7 @@ TIMELINES: dict[Timeline, Callable[[Planner, LotPlan, int], None]] = {
     Timeline.SCHEDULED: Planner._scheduled,
     Timeline.WITHDRAWN_BEFORE_START: Planner._withdrawn_before_start,
     Timeline.STOPPED_LIVE: Planner._stopped_live,
+    Timeline.SUSPENDED_LIVE: Planner._suspended_live,
     Timeline.LIVE: Planner._live,
     Timeline.ENDED: Planner._ended,
 }

@@ -122,6 +122,8 @@ class Seeder:
             self.add(bid.at, f"{name} 出价", partial(self._bid, plan=plan, step=bid))
         if plan.cancel_at is not None:
             self.add(plan.cancel_at, f"{name} 撤回", partial(self._cancel, plan=plan))
+        if plan.suspend_at is not None:
+            self.add(plan.suspend_at, f"{name} 暂缓", partial(self._suspend, plan=plan))
         for at, step in plan.order_steps:
             self.add(at, f"{name} 订单 {step}", partial(self._order_step, plan=plan, step=step))
 
@@ -286,6 +288,10 @@ class Seeder:
     def _cancel(self, uow: UnitOfWork, plan: LotPlan) -> None:
         actor = self.users[plan.cancel_by or self.fixture.accounts.staff.username]
         lifecycle.cancel_lot(uow, actor, self._lot_id(plan), plan.scenario.cancel_reason or "")
+
+    def _suspend(self, uow: UnitOfWork, plan: LotPlan) -> None:
+        actor = self.users[plan.suspend_by or self.fixture.accounts.staff.username]
+        lifecycle.suspend_lot(uow, actor, self._lot_id(plan), plan.scenario.suspend_reason)
 
     def _order_step(self, uow: UnitOfWork, plan: LotPlan, step: OrderStep) -> None:
         seller = self.users[plan.seller]

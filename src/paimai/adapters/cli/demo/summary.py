@@ -19,6 +19,7 @@ from .fixture import YUAN, Fixture
 SHOWN_STATUSES = (
     LotStatus.DRAFT,
     LotStatus.LIVE,
+    LotStatus.SUSPENDED,
     LotStatus.SCHEDULED,
     LotStatus.SOLD,
     LotStatus.UNSOLD,
