@@ -19,7 +19,10 @@ from ..persistence.models import Lot, Order, SellerApplication, User
 PENDING_APPLICATION = "pending"
 # The statuses each queue page offers as its tabs, first tab first.
 APPLICATION_TABS = ("pending", "approved", "rejected")
-LOT_TABS = tuple(s.value for s in (LotStatus.PENDING_REVIEW, LotStatus.LIVE, LotStatus.SCHEDULED, LotStatus.REJECTED))
+LOT_TABS = tuple(
+    s.value
+    for s in (LotStatus.PENDING_REVIEW, LotStatus.LIVE, LotStatus.SUSPENDED, LotStatus.SCHEDULED, LotStatus.REJECTED)
+)
 ORDER_TABS = tuple(
     s.value
     for s in (OrderStatus.DISPUTED, OrderStatus.REFUND_REQUESTED, OrderStatus.DEFAULTED, OrderStatus.SELLER_REFUSED)
@@ -34,6 +37,7 @@ class QueueCounts:
     applications_pending: int
     lots_pending_review: int
     lots_live: int
+    lots_suspended: int
     lots_scheduled: int
     orders_disputed: int
     orders_refund_requested: int
@@ -50,6 +54,7 @@ def queue_counts(session: Session) -> QueueCounts:
         applications_pending=applications or 0,
         lots_pending_review=lots.get(LotStatus.PENDING_REVIEW.value, 0),
         lots_live=lots.get(LotStatus.LIVE.value, 0),
+        lots_suspended=lots.get(LotStatus.SUSPENDED.value, 0),
         lots_scheduled=lots.get(LotStatus.SCHEDULED.value, 0),
         orders_disputed=orders.get(OrderStatus.DISPUTED.value, 0),
         orders_refund_requested=orders.get(OrderStatus.REFUND_REQUESTED.value, 0),
