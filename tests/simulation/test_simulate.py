@@ -192,37 +192,29 @@ def test_shrinking_stops_when_its_budget_runs_out_even_mid_replay(monkeypatch: p
     assert report.shrink_stats.exhausted
 
 
-def test_a_cancellation_judged_by_stale_time_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Issue 8's defect 1 planted back: cancel judges "ended" by a stale time, so a seller can cancel a lot
-    whose auction is over before the scheduler has closed it. The simulator reports the step that did it."""
-    judged = cancel_auction_as_it_is
+@pytest.mark.parametrize(
+    ("kind", "decision", "judged", "seed"),
+    [
+        ("cancel", "cancel_auction", cancel_auction_as_it_is, 34),
+        ("suspend", "suspend_auction", suspend_auction_as_it_is, 27),
+    ],
+)
+def test_an_action_judged_by_stale_time_is_caught(
+    monkeypatch: pytest.MonkeyPatch, kind: str, decision: str, judged: Any, seed: int
+) -> None:
+    """Issue 8's defect 1 planted back: a cancellation (or a suspension, 暂缓) judges "ended" by a stale time,
+    so a seller can stop a lot whose auction is over before the scheduler has closed it — the winner would
+    lose the sale. The simulator reports the step that did it."""
 
-    def cancel_auction(snapshot: Any, **decide: Any) -> Any:
+    def stale(snapshot: Any, **decide: Any) -> Any:
         decide["now"] = EPOCH
         return judged(snapshot, **decide)
 
-    monkeypatch.setattr(lifecycle, "cancel_auction", cancel_auction)
-    # A seed whose history has a seller cancelling past the end (re-pick as above when the histories change).
-    report = simulate(None, seed=34, ops=200, faults=False, shrink_budget=0)
+    monkeypatch.setattr(lifecycle, decision, stale)
+    # A seed whose history has that action past the end (re-pick when the histories change).
+    report = simulate(None, seed=seed, ops=200, faults=False, shrink_budget=0)
     assert report.failure is not None
-    assert report.failure.step.kind == "cancel"
-    assert [v.invariant for v in report.failure.violations] == ["acted_after_end"]
-
-
-def test_a_suspension_judged_by_stale_time_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same defect planted in 暂缓: a lot whose auction is over is suspended before the scheduler closes
-    it (the winner would lose the sale). The simulator reports the suspension."""
-    judged = suspend_auction_as_it_is
-
-    def suspend_auction(snapshot: Any, **decide: Any) -> Any:
-        decide["now"] = EPOCH
-        return judged(snapshot, **decide)
-
-    monkeypatch.setattr(lifecycle, "suspend_auction", suspend_auction)
-    # A seed whose history suspends a lot past its end (re-pick when the histories change).
-    report = simulate(None, seed=27, ops=200, faults=False, shrink_budget=0)
-    assert report.failure is not None
-    assert report.failure.step.kind == "suspend"
+    assert report.failure.step.kind == kind
     assert [v.invariant for v in report.failure.violations] == ["acted_after_end"]
 
 

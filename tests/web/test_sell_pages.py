@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
+from web_support import HTML, sign_in, sqlite_only
 
 from conftest import Api
 
-HTML = {"Accept": "text/html,application/xhtml+xml"}
-
-
-@pytest.fixture(params=["sqlite"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
-    import shutil
-
-    path = tmp_path / "paimai.db"
-    shutil.copy(sqlite_template, path)
-    return f"sqlite:///{path}"
+db_url = sqlite_only
 
 
 def lot_body(api: Api, **fields: object) -> dict[str, object]:
@@ -36,12 +26,6 @@ def lot_body(api: Api, **fields: object) -> dict[str, object]:
     }
     body.update(fields)
     return body
-
-
-def sign_in(api: Api, username: str) -> None:
-    api.client.cookies.clear()
-    response = api.client.post("/api/v1/auth/login", json={"username": username, "password": "correct-horse-1"})
-    assert response.status_code == 200
 
 
 def field(html: str, name: str) -> str:

@@ -7,35 +7,19 @@ from __future__ import annotations
 import io
 import re
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from PIL import Image
+from web_support import HTML, sign_in, sqlite_only
 
 from conftest import Api
 
-HTML = {"Accept": "text/html,application/xhtml+xml"}
-
-
-@pytest.fixture(params=["sqlite"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
-    import shutil
-
-    path = tmp_path / "paimai.db"
-    shutil.copy(sqlite_template, path)
-    return f"sqlite:///{path}"
+db_url = sqlite_only
 
 
 def png(colour: str) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (64, 48), colour).save(out, "PNG")
     return out.getvalue()
-
-
-def sign_in(api: Api, username: str) -> None:
-    api.client.cookies.clear()
-    response = api.client.post("/api/v1/auth/login", json={"username": username, "password": "correct-horse-1"})
-    assert response.status_code == 200
 
 
 def draft(api: Api, seller: dict[str, str]) -> dict[str, object]:

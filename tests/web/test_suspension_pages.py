@@ -5,27 +5,12 @@ Page rendering does not depend on the database engine, so these run on SQLite on
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
-import pytest
+from web_support import HTML, sign_in, sqlite_only
 
 from conftest import Api
 
-HTML = {"Accept": "text/html,application/xhtml+xml"}
-
-
-@pytest.fixture(params=["sqlite"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
-    path = tmp_path / "paimai.db"
-    shutil.copy(sqlite_template, path)
-    return f"sqlite:///{path}"
-
-
-def sign_in(api: Api, username: str) -> None:
-    api.client.cookies.clear()
-    response = api.client.post("/api/v1/auth/login", json={"username": username, "password": "correct-horse-1"})
-    assert response.status_code == 200
+db_url = sqlite_only
 
 
 def manage_buttons(html: str, lot_id: int) -> list[str]:

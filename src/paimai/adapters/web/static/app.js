@@ -172,6 +172,24 @@
 
   function show(el, visible) { if (el) { el.hidden = !visible; } }
 
+  /* One decision form's request (a review, a freeze, a suspension…): its buttons wait, its message box says
+     what is happening or why the server refused; on success the page is read again, where the truth lives. */
+  function postAndReload(form, path, body, button) {
+    var box = form.querySelector('[data-message]');
+    var buttons = form.querySelectorAll('button');
+    for (var i = 0; i < buttons.length; i++) { buttons[i].disabled = true; }
+    say(box, t('working'), 'info');
+    return api('POST', path, body).then(function (result) {
+      if (!result.ok) {
+        for (var j = 0; j < buttons.length; j++) { buttons[j].disabled = false; }
+        say(box, errorText(result.data), 'error');
+        if (button) { button.focus(); }
+        return;
+      }
+      window.location.reload();
+    });
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
@@ -225,6 +243,7 @@
 
   window.Paimai = {
     lang: LANG, t: t, yuan: yuan, yuanPlain: yuanPlain, parseYuan: parseYuan, bjt: bjt, stamp: stamp, duration: duration,
-    clock: clock, api: api, uuid: uuid, errorText: errorText, say: say, show: show, el: el, tick: tick, i18n: I18N
+    clock: clock, api: api, uuid: uuid, errorText: errorText, say: say, show: show, el: el, tick: tick, i18n: I18N,
+    postAndReload: postAndReload
   };
 })();

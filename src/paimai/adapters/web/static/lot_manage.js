@@ -16,17 +16,6 @@
     var reason = (form.querySelector('textarea[name=reason]').value || '').trim();
     if (!reason) { P.say(box, P.t('manage_reason_needed'), 'error'); return; }
     if (action === 'cancel' && !window.confirm(P.t('manage_cancel_confirm'))) { return; }
-    var buttons = form.querySelectorAll('button');
-    for (var i = 0; i < buttons.length; i++) { buttons[i].disabled = true; }
-    P.say(box, P.t('manage_working'), 'info');
-    P.api('POST', form.getAttribute('data-manage') + '/' + action, { reason: reason }).then(function (result) {
-      if (!result.ok) {
-        for (var j = 0; j < buttons.length; j++) { buttons[j].disabled = false; }
-        P.say(box, P.errorText(result.data), 'error');
-        if (button) { button.focus(); }
-        return;
-      }
-      window.location.reload();
-    });
+    P.postAndReload(form, form.getAttribute('data-manage') + '/' + action, { reason: reason }, button);
   });
 })();

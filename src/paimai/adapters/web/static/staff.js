@@ -6,21 +6,7 @@
   'use strict';
   var P = window.Paimai;
 
-  function submit(form, path, body, button) {
-    var box = form.querySelector('[data-message]');
-    var buttons = form.querySelectorAll('button');
-    for (var i = 0; i < buttons.length; i++) { buttons[i].disabled = true; }
-    P.say(box, P.t('staff_working'), 'info');
-    P.api('POST', path, body).then(function (result) {
-      if (!result.ok) {
-        for (var j = 0; j < buttons.length; j++) { buttons[j].disabled = false; }
-        P.say(box, P.errorText(result.data), 'error');
-        if (button) { button.focus(); }
-        return;
-      }
-      window.location.reload();
-    });
-  }
+  var submit = P.postAndReload;
 
   document.addEventListener('submit', function (event) {
     var form = event.target;
