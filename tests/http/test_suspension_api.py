@@ -143,3 +143,24 @@ def test_a_hidden_lot_is_not_found_and_a_lot_in_review_is_not_suspended(api: Api
     in_review = post(api, seller, int(draft["id"]), "suspend")
     assert (in_review.status_code, code(in_review)) == (409, "LOT_TRANSITION_NOT_ALLOWED")
     assert lot_of(api, int(draft["id"]), seller)["status"] == "pending_review"
+
+
+def test_a_cancel_moves_money_so_its_key_replays_the_first_answer(api: Api) -> None:
+    staff = api.user("staff", staff=True)
+    seller = api.user("seller", seller="individual")
+    alice = api.user("alice", top_up=1_000_000)
+    lot_id = int(api.live_lot(seller, staff)["id"])
+    api.deposit(alice, lot_id)
+    headers = {**staff, "Idempotency-Key": "cancel-1"}
+    first = api.client.post(f"/api/v1/lots/{lot_id}/cancel", headers=headers, json={"reason": "权属争议"})
+    assert first.status_code == 200 and first.json()["status"] == "cancelled"
+    again = api.client.post(f"/api/v1/lots/{lot_id}/cancel", headers=headers, json={"reason": "权属争议"})
+    assert again.status_code == 200 and again.headers.get("Idempotent-Replayed") == "true"
+    assert again.json()["status"] == "cancelled"  # the first answer, not LOT_TRANSITION_NOT_ALLOWED
+    other = api.client.post(f"/api/v1/lots/{lot_id}/cancel", headers=headers, json={"reason": "另一个原因"})
+    assert (other.status_code, code(other)) == (422, "IDEMPOTENCY_KEY_REUSED")
+    assert api.wallet(alice) == {"available": 1_000_000, "frozen": 0}  # released once
+    cancels = [
+        e for e in api.client.get("/api/v1/staff/audit", headers=staff).json()["items"] if e["action"] == "lot.cancel"
+    ]
+    assert len(cancels) == 1

@@ -374,12 +374,18 @@ def place_bid(lot_id: Id, body: BidIn, request: Request, user: UserDep, containe
     return run_idempotent(container, request, user, {"lot_id": lot_id, **body.model_dump()}, operation)
 
 
-@router.post("/lots/{lot_id}/cancel", tags=["lots"])
-def cancel_lot(lot_id: Id, body: DecisionIn, user: UserDep, container: ContainerDep) -> dict[str, Any]:
-    """中止拍卖: the seller or staff stop a scheduled or live lot; every deposit is refunded."""
-    with container.transaction() as uow:
+@router.post("/lots/{lot_id}/cancel", tags=["lots"], dependencies=[IDEMPOTENT])
+def cancel_lot(
+    lot_id: Id, body: DecisionIn, request: Request, user: UserDep, container: ContainerDep
+) -> JSONResponse:
+    """中止拍卖: the seller or staff stop a scheduled, live or suspended lot; every deposit is refunded. It
+    moves money, so a repeat with the same Idempotency-Key answers as the first did."""
+
+    def operation(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
         lot = lifecycle.cancel_lot(uow, user, lot_id, body.reason or "")
-        return lot_out(uow.session, lot, user, uow.now)
+        return 200, lot_out(uow.session, lot, user, uow.now)
+
+    return run_idempotent(container, request, user, {"lot_id": lot_id, **body.model_dump()}, operation)
 
 
 @router.post("/lots/{lot_id}/suspend", tags=["lots"])

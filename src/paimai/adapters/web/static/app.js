@@ -172,14 +172,15 @@
 
   function show(el, visible) { if (el) { el.hidden = !visible; } }
 
-  /* One decision form's request (a review, a freeze, a suspension…): its buttons wait, its message box says
-     what is happening or why the server refused; on success the page is read again, where the truth lives. */
+  /* One decision form's request (a review, a freeze, a suspension, a cancel…): its buttons wait, its message
+     box says what is happening or why the server refused; on success the page is read again, where the truth
+     lives. It carries an Idempotency-Key: a cancel releases deposits, so a retried request must act once. */
   function postAndReload(form, path, body, button) {
     var box = form.querySelector('[data-message]');
     var buttons = form.querySelectorAll('button');
     for (var i = 0; i < buttons.length; i++) { buttons[i].disabled = true; }
     say(box, t('working'), 'info');
-    return api('POST', path, body).then(function (result) {
+    return api('POST', path, body, { idempotent: true }).then(function (result) {
       if (!result.ok) {
         for (var j = 0; j < buttons.length; j++) { buttons[j].disabled = false; }
         say(box, errorText(result.data), 'error');
