@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
@@ -129,3 +130,21 @@ def submitted(status: LotStatus, ends_at: datetime, now: datetime) -> LotStatus:
 def can_submit(status: LotStatus) -> bool:
     """Whether the seller's 送审 applies (a draft or a rejected lot), for the form to offer it."""
     return (status, LotAction.SUBMIT) in TRANSITIONS
+
+
+@dataclass(frozen=True)
+class StaffLotActions:
+    """What the back office offers on a lot now (its queue and its detail page show the same forms)."""
+
+    review: bool  # approve or reject: the lot is in review
+    cancel: bool  # 中止: scheduled or live, and its effective end not yet passed
+
+
+def staff_actions(status: LotStatus, starts_at: datetime, ends_at: datetime, now: datetime) -> StaffLotActions:
+    """The transitions staff may start, judged as the services judge them: a review applies to a lot in
+    review; a cancel to a scheduled or live lot before its effective end by server time (after it, the
+    cancel is refused AUCTION_ENDED even before the scheduler has closed the lot)."""
+    return StaffLotActions(
+        review=(status, LotAction.APPROVE) in TRANSITIONS,
+        cancel=(status, LotAction.CANCEL) in TRANSITIONS and phase(status, starts_at, ends_at, now) is not Phase.ENDED,
+    )
