@@ -180,6 +180,14 @@ def test_an_application_shows_the_applicants_earlier_rejection(api: Api) -> None
     assert "data-decide=" not in earlier
     assert 'data-action="seller_application.reject"' in earlier  # its audit entry
     assert f'data-other-application="{second}"' in earlier
+    # the history is newest first
+    again = api.client.post(
+        f"/api/v1/staff/seller-applications/{second}/reject", headers=staff, json={"reason": "经营范围不符"}
+    )
+    assert again.status_code == 200, again.text
+    third = apply(api, carol, "旧货铺（第三次）")
+    latest = api.client.get(f"/staff/applications/{third}", headers=HTML).text
+    assert re.findall(r'data-other-application="(\d+)"', latest) == [str(second), str(first)]
     english = api.client.get(f"/staff/applications/{first}?lang=en", headers=HTML).text
     assert "The applicant's other applications" in english or "The applicant&#39;s other applications" in english
 
