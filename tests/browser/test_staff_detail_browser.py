@@ -77,6 +77,11 @@ def test_the_lot_detail_page(site: tuple[str, Any, dict[str, int]], viewport: di
         assert page.locator("[data-history] [data-event=LotCancelled]").count() == 1
         no_sideways_scroll(page)
         shoot(page, f"staff-lot-detail-{viewport['width']}")
+        page.goto(f"{base}/staff/lots/{ids['lot']}?lang=en")
+        assert "Whole history" in page.inner_text("body")
+        no_sideways_scroll(page)
+        shoot(page, f"staff-lot-detail-en-{viewport['width']}")
+        page.goto(f"{base}/staff/lots/{ids['lot']}?lang=zh")
         assert errors == []
     finally:
         context.close()
