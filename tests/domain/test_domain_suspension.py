@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from paimai.domain.errors import DomainError, ErrorCode
 from paimai.domain.events import LotResumed, LotSuspended
-from paimai.domain.lots import LotStatus, ManageAction, Phase, manage_actions, phase
+from paimai.domain.lots import LotStatus, Phase, phase
 from paimai.domain.suspension import ResumeDecision, SuspendDecision, Suspension, resume_auction, suspend_auction
 
 END = T0 + timedelta(hours=1)
@@ -52,14 +52,6 @@ def test_who_why_and_when_a_lot_may_be_suspended() -> None:
 def test_a_suspended_lot_is_its_own_phase_whatever_the_clock_says() -> None:
     for now in (T0 - timedelta(days=1), NOW, END + timedelta(days=30)):
         assert phase(LotStatus.SUSPENDED, T0, END, now) is Phase.SUSPENDED
-
-
-def test_the_actions_offered_follow_the_table() -> None:
-    assert manage_actions(LotStatus.LIVE) == {ManageAction.SUSPEND, ManageAction.CANCEL}
-    assert manage_actions(LotStatus.SCHEDULED) == {ManageAction.SUSPEND, ManageAction.CANCEL}
-    assert manage_actions(LotStatus.SUSPENDED) == {ManageAction.RESUME, ManageAction.CANCEL}
-    for status in (LotStatus.DRAFT, LotStatus.PENDING_REVIEW, LotStatus.SOLD, LotStatus.UNSOLD, LotStatus.CANCELLED):
-        assert manage_actions(status) == frozenset()
 
 
 @given(paused=st.integers(min_value=0, max_value=90 * 86400), extended=st.integers(min_value=0, max_value=3600))

@@ -25,6 +25,8 @@ STAFF_PAGES = [
     "/staff/users/1",
     "/staff/audit",
     "/staff/audit?object_type=user&object_id=1",
+    "/staff/lots/1",
+    "/staff/applications/1",
 ]
 
 

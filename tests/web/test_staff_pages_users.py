@@ -190,11 +190,11 @@ def test_the_audit_log_pages_on_keeping_its_filters(api: Api) -> None:
         staff_audit.record_action(uow, "cli", "user.freeze", "user", 1, "x", api.now())
     sign_in(api, "staff")
     first = api.client.get("/staff/audit?object_type=lot", headers=HTML).text
-    assert first.count("data-audit-entry=") == 50 and 'href="/lots/55" data-audit-object' in first
+    assert first.count("data-audit-entry=") == 50 and 'href="/staff/lots/55" data-audit-object' in first
     link = re.search(r'href="(/staff/audit\?object_type=lot&amp;cursor=\d+)"', first)
     assert link is not None
     second = api.client.get(link.group(1).replace("&amp;", "&"), headers=HTML).text
-    assert second.count("data-audit-entry=") == 5 and 'href="/lots/1" data-audit-object' in second
+    assert second.count("data-audit-entry=") == 5 and 'href="/staff/lots/1" data-audit-object' in second
     assert 'href="/staff/users/1"' not in first + second  # the user entry is not a lot's
 
 
@@ -210,5 +210,5 @@ def test_each_audit_entry_links_to_its_objects_page(api: Api) -> None:
             staff_audit.record_action(uow, "cli", action, kind, number, "r", api.now())
     sign_in(api, "staff")
     log = api.client.get("/staff/audit", headers=HTML).text
-    for href in ("/lots/11", "/staff/users/12", "/orders/13", "/staff/applications"):
+    for href in ("/staff/lots/11", "/staff/users/12", "/orders/13", "/staff/applications/14"):
         assert f'href="{href}" data-audit-object' in log, href

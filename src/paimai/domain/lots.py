@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
@@ -148,13 +149,33 @@ class ManageAction(Enum):
     CANCEL = "cancel"
 
 
-def manage_actions(status: LotStatus) -> frozenset[ManageAction]:
-    """By status alone: the server still refuses a lot past its effective end (AUCTION_ENDED) when asked."""
-    actions: set[ManageAction] = set()
-    if (status, LotAction.SUSPEND) in TRANSITIONS:
-        actions.add(ManageAction.SUSPEND)
-    if status is LotStatus.SUSPENDED:
-        actions.add(ManageAction.RESUME)
-    if (status, LotAction.CANCEL) in TRANSITIONS:
-        actions.add(ManageAction.CANCEL)
-    return frozenset(actions)
+def manage_actions(
+    status: LotStatus, starts_at: datetime, ends_at: datetime, now: datetime
+) -> tuple[ManageAction, ...]:
+    """Suspend, resume, cancel — judged as the services judge them: a scheduled or live lot past its effective
+    end by server time has ended (suspend and cancel are refused AUCTION_ENDED even before the scheduler has
+    closed it), a suspended one resumes or is cancelled whatever the clock says. In this order."""
+    if phase(status, starts_at, ends_at, now) is Phase.ENDED:
+        return ()
+    offered = {
+        ManageAction.SUSPEND: (status, LotAction.SUSPEND) in TRANSITIONS,
+        ManageAction.RESUME: status is LotStatus.SUSPENDED,
+        ManageAction.CANCEL: (status, LotAction.CANCEL) in TRANSITIONS,
+    }
+    return tuple(action for action in ManageAction if offered[action])
+
+
+@dataclass(frozen=True)
+class StaffLotActions:
+    """What the back office offers on a lot now (its queue and its detail page show the same forms)."""
+
+    review: bool  # approve or reject: the lot is in review
+    manage: tuple[str, ...]  # suspend / resume / cancel (manage_actions), by name for the shared form
+
+
+def staff_actions(status: LotStatus, starts_at: datetime, ends_at: datetime, now: datetime) -> StaffLotActions:
+    """The transitions staff may start: a review applies to a lot in review; the rest as `manage_actions`."""
+    return StaffLotActions(
+        review=(status, LotAction.APPROVE) in TRANSITIONS,
+        manage=tuple(action.value for action in manage_actions(status, starts_at, ends_at, now)),
+    )

@@ -18,7 +18,6 @@ from ..domain.errors import DomainError, ErrorCode
 from ..domain.lots import (
     ENDED,
     LotStatus,
-    ManageAction,
     manage_actions,
     require_deletable,
     require_editable,
@@ -159,8 +158,9 @@ class MyLot:
     actions: tuple[str, ...]  # suspend / resume / cancel (domain.lots.manage_actions), in that order
 
 
-def my_lots(session: Session, seller: User) -> dict[str, list[MyLot]]:
-    """Every lot of this seller, newest first, grouped by shelf (each group present, maybe empty)."""
+def my_lots(session: Session, seller: User, now: datetime) -> dict[str, list[MyLot]]:
+    """Every lot of this seller, newest first, grouped by shelf (each group present, maybe empty), with what
+    the seller may do to each now."""
     lots = list(session.scalars(select(Lot).where(Lot.seller_id == seller.id).order_by(Lot.id.desc())))
     ids = [lot.id for lot in lots]
     deposits: dict[int, int] = {}
@@ -202,7 +202,7 @@ def my_lots(session: Session, seller: User) -> dict[str, list[MyLot]]:
                 watchers=watchers.get(lot.id, 0),
                 editable=_passes(require_editable, status),
                 deletable=_passes(require_deletable, status),
-                actions=tuple(action.value for action in ManageAction if action in manage_actions(status)),
+                actions=tuple(a.value for a in manage_actions(status, lot.starts_at, lot.ends_at, now)),
             )
         )
     return shelves

@@ -375,9 +375,7 @@ def place_bid(lot_id: Id, body: BidIn, request: Request, user: UserDep, containe
 
 
 @router.post("/lots/{lot_id}/cancel", tags=["lots"], dependencies=[IDEMPOTENT])
-def cancel_lot(
-    lot_id: Id, body: DecisionIn, request: Request, user: UserDep, container: ContainerDep
-) -> JSONResponse:
+def cancel_lot(lot_id: Id, body: DecisionIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     """中止拍卖: the seller or staff stop a scheduled, live or suspended lot; every deposit is refunded. It
     moves money, so a repeat with the same Idempotency-Key answers as the first did."""
 

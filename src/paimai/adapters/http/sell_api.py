@@ -47,8 +47,9 @@ def delete_draft(lot_id: Id, user: UserDep, container: ContainerDep) -> Response
 @router.get("/me/lots")
 def my_lots(user: UserDep, container: ContainerDep) -> dict[str, Any]:
     """我的拍品: the seller's lots grouped by state, with bid, deposit and watcher counts."""
+    now = container.now()
     with container.reading() as session:
-        shelves = selling.my_lots(session, user)
+        shelves = selling.my_lots(session, user, now)
     return {"groups": [{"shelf": shelf, "items": [asdict(lot) for lot in shelves[shelf]]} for shelf in shelves]}
 
 

@@ -54,6 +54,9 @@ PLAIN: Final = frozenset(
         "h",
         "t",
         "days",
+        "alias",  # a bidder's alias on a lot, as the record shows it
+        "leader",
+        "winner",
     }
 )
 KNOWN: Final = MONEY | TIMES | LISTS | PLAIN

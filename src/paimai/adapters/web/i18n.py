@@ -77,7 +77,6 @@ JS_KEYS: Final = (
     N_("amount_invalid"),
     N_("network_error"),
     N_("staff_reason_needed"),
-    N_("staff_cancel_confirm"),
     N_("staff_freeze_confirm"),
     N_("manage_reason_needed"),
     N_("manage_cancel_confirm"),

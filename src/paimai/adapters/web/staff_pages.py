@@ -18,7 +18,7 @@ from fastapi.responses import Response
 
 from ...domain.calendar import BEIJING
 from ...domain.errors import DomainError, ErrorCode
-from ...services import staff_reads
+from ...services import staff_detail_reads, staff_reads
 from ...services.types import User
 from ..http import api, media_api, orders_api, staff_api
 from .rendering import Page
@@ -80,7 +80,12 @@ def staff_applications(request: Request, status: str | None = None) -> Response:
         status=chosen,
         tabs=staff_reads.APPLICATION_TABS,
         applications=[
-            {**item, "applicant": names.get(int(item["user_id"]), ""), "documents": documents[item["id"]]}
+            {
+                **item,
+                "applicant": names.get(int(item["user_id"]), ""),
+                "documents": documents[item["id"]],
+                "decidable": staff_detail_reads.application_decidable(item["status"]),
+            }
             for item in items
         ],
     )
@@ -94,7 +99,11 @@ def staff_lots(request: Request, status: str | None = None) -> Response:
     page = view.page
     chosen = _tab(status, staff_reads.LOT_TABS)
     found = api.staff_lots(user=view.staff, container=page.container, status=chosen, limit=100, cursor=None)
-    return page.render("staff_lots.html", section="lots", status=chosen, tabs=staff_reads.LOT_TABS, lots=found["items"])
+    lots = [
+        {**lot, "actions": staff_detail_reads.lot_actions(lot["status"], lot["starts_at"], lot["ends_at"], page.now)}
+        for lot in found["items"]
+    ]
+    return page.render("staff_lots.html", section="lots", status=chosen, tabs=staff_reads.LOT_TABS, lots=lots)
 
 
 @router.get("/staff/orders")

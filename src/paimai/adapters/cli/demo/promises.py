@@ -105,14 +105,14 @@ class WorkplaceMade:
 
 
 def broken_workplace_promises(
-    session: Session, place: Workplace, made: WorkplaceMade, staff_user: User, *, documents: bool
+    session: Session, place: Workplace, made: WorkplaceMade, staff_user: User, *, documents: bool, now: datetime
 ) -> list[str]:
     """Each way the seeded workplace differs from fixture.toml's [workplace] (none: every promise kept).
     `documents`: whether the applications' documents and the lots' photos were stored (media given)."""
     return [
         *_applications(session, place, made, staff_user, documents),
         *_frozen(session, place, made),
-        *_lots(session, made, documents),
+        *_lots(session, made, documents, now),
         *_cash_out(session, made),
         *_audit(session, made, staff_user),
     ]
@@ -160,13 +160,13 @@ def _frozen(session: Session, place: Workplace, made: WorkplaceMade) -> list[str
     return problems
 
 
-def _lots(session: Session, made: WorkplaceMade, documents: bool) -> list[str]:
+def _lots(session: Session, made: WorkplaceMade, documents: bool, now: datetime) -> list[str]:
     """Each lot on its seller's 我的拍品 shelf and still theirs to mend (a rejected one with staff's reason);
     each with photos."""
     problems: list[str] = []
     photos = gallery_reads.galleries(session, [lot_id for _, _, lot_id in made.lots])
     for seller_id, status, lot_id in made.lots:
-        shelves = selling.my_lots(session, staff.get_user(session, seller_id))
+        shelves = selling.my_lots(session, staff.get_user(session, seller_id), now)
         mine = next((lot for lot in shelves[selling.shelf_of(status)] if lot.id == lot_id), None)
         name = f"workplace lot {lot_id}"
         if mine is None:

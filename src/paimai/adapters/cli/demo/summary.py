@@ -4,6 +4,7 @@ sellers' and staff's workplace (and as whom), and how to go on."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -56,7 +57,7 @@ def summary(container: Container, fixture: Fixture, password: str) -> str:
             line += f" wallet 钱包 ¥{wallet['available'] // YUAN:,} available · ¥{wallet['frozen'] // YUAN:,} frozen"
         lines.append(line)
     with container.reading() as session:
-        lines += workplace_lines(session, fixture, users)
+        lines += workplace_lines(session, fixture, users, container.now())
     lines.append(NEXT_STEP)
     return "\n".join(lines)
 
@@ -65,7 +66,7 @@ def _open(account: str, path: str, what: str) -> str:
     return f"    {account:<10} {path:<22} {what}"
 
 
-def workplace_lines(session: Session, fixture: Fixture, users: dict[str, User]) -> list[str]:
+def workplace_lines(session: Session, fixture: Fixture, users: dict[str, User], now: datetime) -> list[str]:
     """What to open in the sellers' and staff's workplace, and which account to sign in with (read from the
     database, so a later run says the same); nothing when the workplace is not there."""
     place = fixture.workplace
@@ -100,7 +101,7 @@ def workplace_lines(session: Session, fixture: Fixture, users: dict[str, User]) 
     shown = (selling.Shelf.DRAFT, selling.Shelf.IN_REVIEW, selling.Shelf.REJECTED)
     for seller in dict.fromkeys(lot.seller for lot in place.lots):
         if seller in users:
-            shelves = selling.my_lots(session, users[seller])
+            shelves = selling.my_lots(session, users[seller], now)
             counts = " · ".join(f"{shelf} {len(shelves[shelf])}" for shelf in shown)
             what = f"我的拍品 {counts} (rejected: staff's reason shown, mend and resubmit)"
             lines.append(_open(seller, "/sell/lots", what))

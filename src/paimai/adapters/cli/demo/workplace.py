@@ -41,7 +41,7 @@ def plan_workplace(seeder: Seeder, fixture: Fixture, *, upload_max_bytes: int) -
     planner.plan()
     seeder.checks.append(
         lambda session: broken_workplace_promises(
-            session, fixture.workplace, planner.made, seeder.staff, documents=seeder.media is not None
+            session, fixture.workplace, planner.made, seeder.staff, documents=seeder.media is not None, now=seeder.now
         )
     )
     return planner.made
