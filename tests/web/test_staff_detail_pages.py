@@ -77,11 +77,11 @@ def test_a_cancelled_lot_shows_its_facts_deposits_and_whole_history(api: Api) ->
     assert html.count('data-deposit="released"') == 2
     # the history by time: the start (as of the lot's start, a second before the approval that let it run),
     # the approval (a staff decision), both bids, the cancel with its reason
-    assert events(html) == ["LotStarted", "lot.approve", "BidPlaced", "BidPlaced", "LotCancelled"]
+    assert events(html) == ["LotStarted", "lot.approve", "BidPlaced", "BidPlaced", "lot.cancel", "LotCancelled"]
     assert "拍品来源存疑" in html
     assert "¥1,200" in html
     # a cancelled lot offers no action
-    assert "data-decide=" not in html and "data-cancel=" not in html
+    assert "data-decide=" not in html and "data-manage=" not in html
     english = api.client.get(f"/staff/lots/{lot['id']}?lang=en", headers=HTML).text
     assert "Auction cancelled" in english and "Auction started" in english and "Whole history" in english
 
@@ -93,9 +93,10 @@ def test_a_live_lot_offers_the_cancel_and_a_lot_in_review_the_review(api: Api) -
     waiting = pending_lot(api, seller, "翡翠手镯")
     sign_in(api, "staff")
     live_page = api.client.get(f"/staff/lots/{live['id']}", headers=HTML).text
-    assert f'data-cancel="/lots/{live["id"]}/cancel"' in live_page and "data-decide=" not in live_page
+    assert f'data-manage="/lots/{live["id"]}"' in live_page and "data-decide=" not in live_page
+    assert re.findall(r'data-manage-action="(\w+)"', live_page) == ["suspend", "cancel"]
     review = api.client.get(f"/staff/lots/{waiting}", headers=HTML).text
-    assert f'data-decide="/staff/lots/{waiting}"' in review and "data-cancel=" not in review
+    assert f'data-decide="/staff/lots/{waiting}"' in review and "data-manage=" not in review
     assert "上海" in review and "¥5,000" in review  # location and appraisal
     # past its effective end a live lot is not cancellable any more, even before the scheduler closes it
     clock = api.container.clock
@@ -103,7 +104,7 @@ def test_a_live_lot_offers_the_cancel_and_a_lot_in_review_the_review(api: Api) -
     with api.container.transaction() as uow:
         clock.advance(uow.session, 2 * 3600)  # no due work run: the lot is still stored live
     ended = api.client.get(f"/staff/lots/{live['id']}", headers=HTML).text
-    assert "data-cancel=" not in ended
+    assert "data-manage=" not in ended
 
 
 def test_a_rejected_review_and_a_sale_show_in_the_history_with_the_order(api: Api) -> None:

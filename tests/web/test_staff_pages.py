@@ -114,7 +114,7 @@ def test_the_home_counts_the_work_waiting_in_each_queue(api: Api) -> None:
     review = api.client.get("/staff/lots", headers=HTML).text
     assert review.count('data-decide="/staff/lots/') == 2 and "翡翠手镯" in review
     live = api.client.get("/staff/lots?status=live", headers=HTML).text
-    assert live.count('data-cancel="/lots/') == 1 and 'data-decide="/staff/lots/' not in live
+    assert live.count('data-manage="/lots/') == 1 and 'data-decide="/staff/lots/' not in live
 
 
 def test_staff_see_the_back_office_in_the_top_bar_and_others_do_not(api: Api) -> None:
