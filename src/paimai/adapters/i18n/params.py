@@ -54,6 +54,8 @@ PLAIN: Final = frozenset(
         "h",
         "t",
         "days",
+        "rank",
+        "max_rank",
     }
 )
 KNOWN: Final = MONEY | TIMES | LISTS | PLAIN
