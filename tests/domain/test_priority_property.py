@@ -52,7 +52,9 @@ steps_strategy = st.lists(
     max_size=40,
 )
 # Some bidders hold a priority right: ranks 1..3, equal ranks allowed.
-holders_strategy: st.SearchStrategy[dict[int, int]] = st.just({}) | st.dictionaries(st.integers(1, 5), st.integers(1, 3), min_size=1, max_size=4)
+holders_strategy: st.SearchStrategy[dict[int, int]] = st.just({}) | st.dictionaries(
+    st.integers(1, 5), st.integers(1, 3), min_size=1, max_size=4
+)
 
 
 @dataclass
