@@ -14,7 +14,7 @@ from .errors import DomainError, ErrorCode
 from .lots import LotStatus
 from .rules import LotKind
 
-MAX_RANK = 99
+MAX_RANK = 99  # the catalogue words it (error.PRIORITY_RANK_INVALID): change both together
 # A holder is registered (or removed) only while the lot has not started: drafts, lots in review, scheduled.
 REGISTRATION_STATUSES = frozenset({LotStatus.DRAFT, LotStatus.PENDING_REVIEW, LotStatus.SCHEDULED})
 

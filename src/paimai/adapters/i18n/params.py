@@ -55,7 +55,6 @@ PLAIN: Final = frozenset(
         "t",
         "days",
         "rank",
-        "max_rank",
     }
 )
 KNOWN: Final = MONEY | TIMES | LISTS | PLAIN
