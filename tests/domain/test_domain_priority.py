@@ -239,6 +239,7 @@ BEFORE = T0 - timedelta(hours=1)
     [
         (LotKind.JUDICIAL, LotStatus.DRAFT, BEFORE, None),
         (LotKind.JUDICIAL, LotStatus.PENDING_REVIEW, BEFORE, None),
+        (LotKind.JUDICIAL, LotStatus.REJECTED, BEFORE, None),
         (LotKind.JUDICIAL, LotStatus.SCHEDULED, BEFORE, None),
         (LotKind.JUDICIAL, LotStatus.SCHEDULED, T0, ErrorCode.PRIORITY_REGISTRATION_CLOSED),  # open by time
         (LotKind.JUDICIAL, LotStatus.LIVE, BEFORE, ErrorCode.PRIORITY_REGISTRATION_CLOSED),

@@ -15,8 +15,9 @@ from .lots import LotStatus
 from .rules import LotKind
 
 MAX_RANK = 99  # the catalogue words it (error.PRIORITY_RANK_INVALID): change both together
-# A holder is registered (or removed) only while the lot has not started: drafts, lots in review, scheduled.
-REGISTRATION_STATUSES = frozenset({LotStatus.DRAFT, LotStatus.PENDING_REVIEW, LotStatus.SCHEDULED})
+# A holder is registered (or removed) only while the lot has not started: drafts, lots in (or back from)
+# review, scheduled ones.
+REGISTRATION_STATUSES = frozenset({LotStatus.DRAFT, LotStatus.PENDING_REVIEW, LotStatus.REJECTED, LotStatus.SCHEDULED})
 
 
 class PriorityBasis(Enum):
