@@ -63,6 +63,7 @@ BODIES: dict[str, Any] = {  # a valid body for each request schema, so the probe
     "CashOutIn": {"amount": 100},
     "ReasonIn": {"reason": "probe"},
     "ImageOrderIn": {"image_ids": []},
+    "PriorityHolderIn": {"rank": 1, "basis": "tenant"},
 }  # fmt: skip
 UPLOAD = {"file": ("probe.png", b"not an image", "image/png")}  # a multipart upload reaches its handler
 

@@ -1,9 +1,9 @@
 """Live bidding (RULES §4): the price grid, proxy maximums, ties, auto-extension, start and close.
 
 The standing price and leader are a pure function of the *active submissions* in their original
-order, so a withdrawal (RULES §5) is "remove the submissions and fold again". Public record rows
-(including the bids the system places for proxies) are produced from the difference between the
-standing before and after a submission.
+order and the lot's priority buyers (RULES §7, judicial lots only), so a withdrawal (RULES §5) is
+"remove the submissions and fold again". Public record rows (including the bids the system places
+for proxies) are produced from the difference between the standing before and after a submission.
 """
 
 from __future__ import annotations
@@ -56,14 +56,41 @@ class Standing:
         return self.leader_id is not None
 
 
-def compute_standing(submissions: Sequence[Submission], rules: LotRules) -> Standing:
+Priority = Mapping[int, int]  # bidder_id → rank (1 highest) of a lot's priority buyers (优先购买权人)
+NO_PRIORITY: Priority = {}
+_NOT_A_HOLDER = 1 << 62  # sorts after every rank
+
+
+def priority_of(rules: LotRules, priority: Priority | None) -> Priority:
+    """Priority buyers count on judicial lots only: a commercial lot ties by time whatever is stored."""
+    return priority if priority and rules.kind is LotKind.JUDICIAL else NO_PRIORITY
+
+
+def _priority_key(priority: Priority, bidder_id: int) -> int:
+    """Smaller leads at an equal amount: a holder's rank, every non-holder after every holder."""
+    rank = priority.get(bidder_id)
+    return rank if rank is not None else _NOT_A_HOLDER
+
+
+def outranks(priority: Priority, bidder_id: int, other_id: int | None) -> bool:
+    """Whether bidder_id leads other_id at the same amount by priority alone (RULES §7): a holder over a
+    non-holder, a smaller rank over a larger one. Equal ranks (and two non-holders) tie by time instead."""
+    if other_id is None or bidder_id not in priority:
+        return False
+    return _priority_key(priority, bidder_id) < _priority_key(priority, other_id)
+
+
+def compute_standing(submissions: Sequence[Submission], rules: LotRules, priority: Priority | None = None) -> Standing:
     """Fold the active submissions, in order, into the standing price and leader.
 
-    Leader: the highest maximum; at equal maximums the one that reached it earlier.
+    Leader: the highest maximum; at equal maximums a priority buyer before anyone else, a smaller rank
+    first, then the one that reached it earlier.
     Price: the leader's own highest bid, raised to (runner-up's maximum + increment) capped at the
-    leader's maximum — the least the leader needs to lead. A max raise made while leading counts for
+    leader's maximum — the least the leader needs to lead; a leader who outranks the runner-up by
+    priority needs only the runner-up's maximum itself. A max raise made while leading counts for
     later competitors only.
     """
+    priority = priority_of(rules, priority)
     lines: dict[int, BidderLine] = {}
     for sub in sorted(submissions, key=lambda s: s.order_no):
         line = lines.get(sub.bidder_id)
@@ -79,7 +106,9 @@ def compute_standing(submissions: Sequence[Submission], rules: LotRules) -> Stan
         lines[sub.bidder_id] = BidderLine(sub.bidder_id, max_amount, reached_at, top)
     if not lines:
         return Standing(None, None, None, {})
-    ranked = sorted(lines.values(), key=lambda ln: (-ln.max_amount, ln.reached_at))
+    ranked = sorted(
+        lines.values(), key=lambda ln: (-ln.max_amount, _priority_key(priority, ln.bidder_id), ln.reached_at)
+    )
     leader = ranked[0]
     own = leader.top_amount if leader.top_amount is not None else rules.start_price
     if len(ranked) == 1:
@@ -93,17 +122,33 @@ def compute_standing(submissions: Sequence[Submission], rules: LotRules) -> Stan
             for sub in submissions
             if sub.bidder_id == leader.bidder_id and (sub.amount is not None or sub.order_no < runner_up.reached_at)
         )
-        price = max(own, min(runner_up.max_amount + rules.increment, cap))
+        step = 0 if outranks(priority, leader.bidder_id, runner_up.bidder_id) else rules.increment
+        price = max(own, min(runner_up.max_amount + step, cap))
     return Standing(price, leader.bidder_id, leader.max_amount, lines)
 
 
-def next_valid_after(price: int | None, start_price: int, increment: int) -> int:
-    """The least a new (non-leading) bid may be: the start price, then the price plus one increment."""
-    return start_price if price is None else price + increment
+def next_valid_after(price: int | None, start_price: int, increment: int, *, may_match: bool = False) -> int:
+    """The least a new (non-leading) bid may be: the start price, then the price plus one increment — or
+    the price itself for a priority buyer who would lead at it (may_match, see may_match_price)."""
+    if price is None:
+        return start_price
+    return price if may_match else price + increment
 
 
-def next_valid_amount(standing: Standing, rules: LotRules) -> int:
-    return next_valid_after(standing.price, rules.start_price, rules.increment)
+def may_match_price(rules: LotRules, priority: Priority | None, bidder_id: int | None, leader_id: int | None) -> bool:
+    """A priority buyer who is not leading may bid the current price itself when they would lead at it:
+    they outrank the leader (RULES §7). Everyone else must beat the price by an increment."""
+    if bidder_id is None or bidder_id == leader_id:
+        return False
+    return outranks(priority_of(rules, priority), bidder_id, leader_id)
+
+
+def next_valid_amount(
+    standing: Standing, rules: LotRules, priority: Priority | None = None, bidder_id: int | None = None
+) -> int:
+    """The least bidder_id may bid now (without a bidder: what anyone may, price + increment)."""
+    may_match = may_match_price(rules, priority, bidder_id, standing.leader_id)
+    return next_valid_after(standing.price, rules.start_price, rules.increment, may_match=may_match)
 
 
 @dataclass(frozen=True)
@@ -122,6 +167,7 @@ class AuctionSnapshot:
     submissions: tuple[Submission, ...]  # active submissions only
     recorded_high: Mapping[int, int]  # per bidder, highest amount among their active public rows
     aliases: Mapping[int, str]  # per bidder alias (竞买号) on this lot
+    priority: Priority = field(default_factory=dict)  # priority buyers' ranks (RULES §7), judicial lots
 
 
 @dataclass(frozen=True)
@@ -196,6 +242,7 @@ class LotGlance:
     price: int | None
     leader_id: int | None
     starts_at: datetime | None = None  # a scheduled lot is open from here on, started or not
+    priority: Priority = field(default_factory=dict)  # the lot's priority buyers (judicial lots)
 
 
 def refuse_early(glance: LotGlance, request: BidRequest, bidder: BidderStanding, now: datetime) -> None:
@@ -217,7 +264,9 @@ def refuse_early(glance: LotGlance, request: BidRequest, bidder: BidderStanding,
     require_positive(request.amount)
     if glance.leader_id == request.bidder_id:
         return  # the leader may only raise their maximum: decided under the lock
-    next_valid = next_valid_after(glance.price, glance.start_price, glance.increment)
+    # A priority buyer may match the price when they would lead at it (RULES §7): judicial lots only.
+    may_match = glance.kind is LotKind.JUDICIAL and outranks(glance.priority, request.bidder_id, glance.leader_id)
+    next_valid = next_valid_after(glance.price, glance.start_price, glance.increment, may_match=may_match)
     if request.amount < next_valid:  # below the start price too: "too low" says what would do
         raise DomainError(ErrorCode.BID_TOO_LOW, next_valid=next_valid, increment=glance.increment)
     if not on_price_grid(request.amount, glance.start_price, glance.increment):
@@ -227,10 +276,10 @@ def refuse_early(glance: LotGlance, request: BidRequest, bidder: BidderStanding,
 def place_bid(snap: AuctionSnapshot, request: BidRequest, bidder: BidderStanding, now: datetime) -> BidDecision:
     """Accept or refuse one bid; on acceptance return the new snapshot, record rows and events."""
     rules = snap.rules
-    before = compute_standing(snap.submissions, rules)
+    before = compute_standing(snap.submissions, rules, snap.priority)
     glance = LotGlance(
         snap.status, snap.ends_at, snap.seller_id, rules.kind, rules.start_price, rules.increment, rules.deposit,
-        before.price, before.leader_id, rules.starts_at,
+        before.price, before.leader_id, rules.starts_at, snap.priority,
     )  # fmt: skip
     refuse_early(glance, request, bidder, now)
     if snap.status is not LotStatus.LIVE:  # open by time but not started yet: the service starts it first
@@ -239,14 +288,14 @@ def place_bid(snap: AuctionSnapshot, request: BidRequest, bidder: BidderStanding
         raise DomainError(ErrorCode.DEPOSIT_REQUIRED, deposit=rules.deposit)
     if before.leader_id == request.bidder_id:
         return _raise_maximum(snap, before, request, now)
-    next_valid = next_valid_amount(before, rules)
+    next_valid = next_valid_amount(before, rules, snap.priority, request.bidder_id)
     maximum = request.amount if request.max_amount is None else request.max_amount
     if maximum < request.amount or not rules.on_grid(maximum):
         raise DomainError(ErrorCode.MAX_AMOUNT_INVALID, next_valid=next_valid)
 
     order_no = snap.order_no + 1
     submission = Submission(order_no, request.bidder_id, request.amount, maximum)
-    after = compute_standing((*snap.submissions, submission), rules)
+    after = compute_standing((*snap.submissions, submission), rules, snap.priority)
     if after.price is None or after.leader_id is None:
         raise InvariantError("an accepted bid leaves a leader and a price")
 
@@ -333,7 +382,7 @@ def _raise_maximum(snap: AuctionSnapshot, before: Standing, request: BidRequest,
         raise DomainError(ErrorCode.MAX_AMOUNT_INVALID, next_valid=before.price + snap.rules.increment)
     order_no = snap.order_no + 1
     submission = Submission(order_no, request.bidder_id, None, request.max_amount)
-    after = compute_standing((*snap.submissions, submission), snap.rules)
+    after = compute_standing((*snap.submissions, submission), snap.rules, snap.priority)
     new_bid = NewBid(order_no, None, request.bidder_id, BidKind.MAX_RAISE, None, request.max_amount, now)
     new_snap = replace(snap, order_no=order_no, submissions=(*snap.submissions, submission))
     return BidDecision(new_snap, after, (new_bid,), ())
@@ -386,7 +435,7 @@ def close_auction(snap: AuctionSnapshot, now: datetime) -> LifecycleDecision:
     """A live lot closes at its effective end: sold to the leader if the reserve is met, else unsold."""
     if snap.status is LotStatus.LIVE and now < snap.ends_at:
         raise DomainError(ErrorCode.LOT_TRANSITION_NOT_ALLOWED, ends_at=snap.ends_at.isoformat())
-    standing = compute_standing(snap.submissions, snap.rules)
+    standing = compute_standing(snap.submissions, snap.rules, snap.priority)
     reserve = snap.rules.reserve_price
     sold = standing.price is not None and (reserve is None or standing.price >= reserve)
     status = transition(snap.status, LotAction.CLOSE_SOLD if sold else LotAction.CLOSE_UNSOLD)

@@ -133,6 +133,13 @@ class ErrorCode(Enum):
     LOT_IMAGE_LIMIT = ErrorKind.CONFLICT
     IMAGE_NOT_FOUND = ErrorKind.NOT_FOUND
     IMAGE_ORDER_INVALID = ErrorKind.INVALID
+    # priority buyers on judicial lots (domain.priority)
+    PRIORITY_JUDICIAL_ONLY = ErrorKind.CONFLICT
+    PRIORITY_REGISTRATION_CLOSED = ErrorKind.CONFLICT
+    PRIORITY_RANK_INVALID = ErrorKind.INVALID
+    PRIORITY_HOLDER_NOT_ALLOWED = ErrorKind.CONFLICT
+    PRIORITY_HOLDER_EXISTS = ErrorKind.CONFLICT
+    PRIORITY_HOLDER_NOT_FOUND = ErrorKind.NOT_FOUND
 
 
 class InvariantError(RuntimeError):

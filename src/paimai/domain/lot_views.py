@@ -7,12 +7,12 @@ leading). Every function is pure: stored facts and ``now`` in, a frozen view out
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
-from .bidding import BidKind, next_valid_after
+from .bidding import BidKind, may_match_price, next_valid_after, priority_of
 from .deposits import paid_in_full
 from .lots import LotStatus, Phase, phase
 from .rules import LotKind, LotRules
@@ -57,6 +57,7 @@ class LotState:
     ends_at: datetime  # the effective end, after extensions
     final_price: int | None = None
     winner_id: int | None = None
+    priority: Mapping[int, int] = field(default_factory=dict)  # priority buyers' ranks (RULES §7)
 
 
 class PriceKind(Enum):
@@ -152,9 +153,13 @@ class ViewerView:
     deposit_due: int  # what paying the deposit now freezes (the whole deposit, or what a fee took)
     panels: frozenset[Panel]
     sees_private: bool  # the seller and staff also see the hidden reserve and the review note
+    # the least this viewer may bid now: the public next valid amount, or the price itself for a priority
+    # buyer who would lead at it (RULES §7)
+    next_valid_amount: int
     # whether this viewer takes part as a bidder at all (a guest may, once signed in): not the lot's seller,
     # not staff (RULES §1). The page renders the deposit and bid forms only then.
     may_bid: bool = True
+    priority_rank: int | None = None  # the viewer holds a priority right (优先购买权) on this lot, at this rank
 
 
 def _role(state: LotState, reader: Reader | None) -> ViewerRole:
@@ -202,6 +207,11 @@ def viewer_view(state: LotState, view: LotView, facts: ViewerFacts | None) -> Vi
         panels.add(Panel.WITHDRAW)
         if has_bid:
             panels.add(Panel.WITHDRAW_BID)
+    rules = state.rules
+    viewer_id = reader.user_id if reader is not None and role is ViewerRole.BIDDER else None
+    may_match = may_match_price(rules, state.priority, viewer_id, state.leader_id)
+    least = next_valid_after(state.current_price, rules.start_price, rules.increment, may_match=may_match)
+    rank = priority_of(rules, state.priority).get(viewer_id) if viewer_id is not None else None
     return ViewerView(
         role=role,
         leading=reader is not None and state.leader_id == reader.user_id,
@@ -211,6 +221,8 @@ def viewer_view(state: LotState, view: LotView, facts: ViewerFacts | None) -> Vi
         panels=frozenset(panels),
         sees_private=role in (ViewerRole.SELLER, ViewerRole.STAFF),
         may_bid=role in (ViewerRole.GUEST, ViewerRole.BIDDER),
+        next_valid_amount=least,
+        priority_rank=rank,
     )
 
 

@@ -24,6 +24,8 @@ class StaffAction(Enum):
     LOT_SUSPEND = "lot.suspend"
     LOT_RESUME = "lot.resume"
     LOT_CANCEL = "lot.cancel"
+    PRIORITY_ADD = "lot.priority_add"  # a priority buyer registered on a judicial lot (RULES §7)
+    PRIORITY_REMOVE = "lot.priority_remove"
     ORDER_RESOLVE = "order.resolve"
     USER_FREEZE = "user.freeze"
     USER_UNFREEZE = "user.unfreeze"

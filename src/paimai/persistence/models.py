@@ -187,6 +187,20 @@ class BidderAlias(Base):
     alias: Mapped[str] = mapped_column(String(8))
 
 
+class PriorityHolder(Base):
+    """A priority buyer (优先购买权人) the court registered on a judicial lot before bidding (RULES §7):
+    at an equal amount, rank 1 leads rank 2, every holder leads every non-holder."""
+
+    __tablename__ = "priority_holders"
+    __table_args__ = (UniqueConstraint("lot_id", "user_id"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    rank: Mapped[int] = mapped_column(Integer)
+    basis: Mapped[str] = mapped_column(String(16))
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Deposit(Base):
     __tablename__ = "deposits"
     __table_args__ = (

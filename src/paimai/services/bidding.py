@@ -20,6 +20,7 @@ from . import locks
 from .accounts import refuse_frozen
 from .deposits import frozen_deposit
 from .lots import get_lot, load_snapshot, save_due, start_if_open
+from .priority import holder_ranks
 from .uow import UnitOfWork
 from .visibility import readable_lot, reader_of
 
@@ -98,6 +99,7 @@ def _refuse_early(session: Session, user: User, lot_id: int, request: BidRequest
         price=row.current_price,
         leader_id=row.leader_id,
         starts_at=row.starts_at,
+        priority=holder_ranks(session, lot_id) if row.kind == LotKind.JUDICIAL.value else {},
     )
     bidder = BidderStanding(
         has_deposit=paid_in_full(None if deposit is None else deposit.amount, row.deposit),

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ..domain.bidding import BidKind
+from ..domain.bidding import BidKind, priority_of
 from ..domain.deposits import DepositStatus
 from ..domain.lot_views import (
     LotState,
@@ -31,10 +31,12 @@ from ..domain.lot_views import (
     viewer_view,
 )
 from ..domain.lots import LotStatus
+from ..domain.rules import LotKind
 from ..domain.withdrawal import RowStatus
 from ..persistence.models import Bid, BidderAlias, Deposit, Lot, Order, User, Watch
 from .gallery_reads import ImageRead, galleries
 from .lots import rules_of
+from .priority import holder_ranks, ranks_of_lots
 from .visibility import PUBLIC_VALUES, readable_lots
 from .visibility import readable_lot as readable_lot
 from .visibility import reader_of as reader_of
@@ -65,7 +67,7 @@ class LotRead:
     images: tuple[ImageRead, ...] = ()  # the gallery, cover first
 
 
-def state_of(lot: Lot) -> LotState:
+def state_of(lot: Lot, priority: dict[int, int] | None = None) -> LotState:
     return LotState(
         status=LotStatus(lot.status),
         rules=rules_of(lot),
@@ -75,6 +77,7 @@ def state_of(lot: Lot) -> LotState:
         ends_at=lot.ends_at,
         final_price=lot.final_price,
         winner_id=lot.winner_id,
+        priority=priority or {},
     )
 
 
@@ -145,6 +148,7 @@ def read_lots(
     )
     facts = _viewer_facts(session, lot_ids, user) if user is not None else {}
     photos = galleries(session, lot_ids)
+    ranks = ranks_of_lots(session, lots)
     watchers: dict[int, int] = {}
     watching: set[int] = set()
     if detail:
@@ -159,7 +163,7 @@ def read_lots(
             )
     out: list[LotRead] = []
     for lot in lots:
-        state = state_of(lot)
+        state = state_of(lot, ranks.get(lot.id))
         view = lot_view(state, now)
         mine = facts.get(lot.id)
         deposit = mine.deposit_frozen if mine is not None else None
@@ -242,6 +246,7 @@ class RecordRead:
     is_proxy: bool
     status: RecordStatus
     created_at: datetime
+    priority: bool = False  # a priority buyer's row (优先购买权人), marked in the record (RULES §7)
 
 
 def bid_record(session: Session, lot_id: int, user: User | None) -> list[RecordRead]:
@@ -261,6 +266,7 @@ def bid_record(session: Session, lot_id: int, user: User | None) -> list[RecordR
         current_price=lot.current_price,
         status=LotStatus(lot.status),
     )
+    holders = priority_of(rules_of(lot), holder_ranks(session, lot.id) if lot.kind == LotKind.JUDICIAL.value else None)
     return [
         RecordRead(
             id=row.id,
@@ -271,6 +277,7 @@ def bid_record(session: Session, lot_id: int, user: User | None) -> list[RecordR
             is_proxy=row.kind == BidKind.PROXY.value,
             status=statuses[row.seq],
             created_at=row.created_at,
+            priority=row.bidder_id in holders,
         )
         for row in rows
         if row.seq is not None

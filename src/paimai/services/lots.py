@@ -16,6 +16,7 @@ from ..domain.staff import ObjectType, StaffAction, required_reason
 from ..persistence.models import Bid, BidderAlias, Lot, User
 from . import locks
 from .accounts import require_staff
+from .priority import holder_ranks
 from .staff_audit import record_action
 from .uow import UnitOfWork
 from .visibility import readable_lot, reader_of
@@ -199,4 +200,6 @@ def load_snapshot(session: Session, lot: Lot) -> AuctionSnapshot:
         submissions=submissions,
         recorded_high=recorded_high,
         aliases=aliases_of(session, lot.id),
+        # priority buyers (RULES §7) tie ahead of others on judicial lots only
+        priority=holder_ranks(session, lot.id) if lot.kind == LotKind.JUDICIAL.value else {},
     )

@@ -19,6 +19,7 @@ from . import (
     media_api,
     openapi,
     orders_api,
+    priority_api,
     sell_api,
     staff_api,
     wallet_api,
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(sell_api.router)
     app.include_router(staff_api.router)
     app.include_router(media_api.router)
+    app.include_router(priority_api.router)
     app.include_router(sse.router)
     install_pages(app)
     openapi.install(app)

@@ -74,7 +74,7 @@ def lot_json(read: LotRead, now: datetime) -> dict[str, Any]:
         "reserve_met": view.reserve_met,
         "appraisal": lot.appraisal,
         "current_price": lot.current_price,
-        "next_valid_amount": view.next_valid_amount,
+        "next_valid_amount": viewer.next_valid_amount,  # this viewer's: a priority buyer may match the price
         "suggested_max_amount": view.suggested_max_amount,
         "price_kind": view.price_kind.value,
         "display_price": view.display_price,
@@ -105,6 +105,8 @@ def lot_json(read: LotRead, now: datetime) -> dict[str, Any]:
             "deposit_due": viewer.deposit_due,
             "panels": sorted(panel.value for panel in viewer.panels),
             "may_bid": viewer.may_bid,
+            "next_valid_amount": viewer.next_valid_amount,
+            "priority_rank": viewer.priority_rank,
         },
     }
     if viewer.role is not ViewerRole.GUEST:
@@ -140,6 +142,7 @@ def record_json(row: RecordRead) -> dict[str, Any]:
         "is_proxy": row.is_proxy,
         "status": row.status.value,
         "created_at": row.created_at,
+        "priority": row.priority,
     }
 
 

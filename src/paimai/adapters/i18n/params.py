@@ -57,6 +57,7 @@ PLAIN: Final = frozenset(
         "alias",  # a bidder's alias on a lot, as the record shows it
         "leader",
         "winner",
+        "rank",
     }
 )
 KNOWN: Final = MONEY | TIMES | LISTS | PLAIN

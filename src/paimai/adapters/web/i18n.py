@@ -66,6 +66,7 @@ JS_KEYS: Final = (
     N_("bid_manual"),
     N_("bid_proxy"),
     N_("me_tag"),
+    N_("priority_tag"),
     N_("record_empty"),
     N_("no_bids_yet"),
     N_("live_on"),

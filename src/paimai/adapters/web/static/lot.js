@@ -202,6 +202,10 @@
       alias.appendChild(document.createTextNode(' '));
       alias.appendChild(P.el('span', 'me-tag', P.t('me_tag')));
     }
+    if (bid.priority) {  /* a priority buyer's row (优先购买权人): their alias, marked */
+      alias.appendChild(document.createTextNode(' '));
+      alias.appendChild(P.el('span', 'priority-tag', P.t('priority_tag')));
+    }
     tr.appendChild(alias);
     tr.appendChild(P.el('td', 'num amount', P.yuan(bid.amount)));
     var kind = P.el('td', 'col-type');
