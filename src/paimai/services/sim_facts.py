@@ -35,6 +35,7 @@ from ..persistence.models import Order as OrderRow
 from ..simulation.invariants import DepositFact, EntryTotal, LotFact, OrderFact
 from . import record
 from .lots import rules_of
+from .priority import ranks_of_lots
 from .uow import GENESIS_HASH
 
 
@@ -274,6 +275,7 @@ def lot_states(
             )
     states: list[LotState] = []
     heads: dict[int, tuple[int, str]] = {}
+    ranks = ranks_of_lots(session, lots.values())
     for lot_id in sorted(lots):
         lot = lots[lot_id]
         after = verified.get(lot_id, (0, GENESIS_HASH))
@@ -290,6 +292,7 @@ def lot_states(
             winner_id=lot.winner_id,
             submissions=tuple(submissions[lot_id]),
             deposits=tuple(deposits[lot_id]),
+            priority=ranks.get(lot_id, {}),
             orders=tuple(
                 OrderFact(
                     o.id, o.buyer_id, OrderStatus(o.status), o.price, int(escrows.get(f"escrow:{o.id}:escrow", 0))

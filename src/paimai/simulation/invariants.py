@@ -9,7 +9,7 @@ a full pass (the same checks over everything, plus `paimai ledger check`'s audit
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..domain.bidding import Submission, compute_standing
 from ..domain.deposits import DepositStatus
@@ -70,6 +70,7 @@ class LotFact:
     deposits: tuple[DepositFact, ...]
     orders: tuple[OrderFact, ...]
     record_break: str | None  # where the lot's hash chain stops verifying (services/record.py), if it does
+    priority: Mapping[int, int] = field(default_factory=dict)  # its priority buyers' ranks (judicial lots)
 
 
 def check_entries(entries: Iterable[EntryTotal]) -> list[Violation]:
@@ -136,7 +137,7 @@ def check_lot(lot: LotFact) -> list[Violation]:
     deposit frozen for an open reason or settled once; the record verifies."""
     out: list[Violation] = []
     name = f"lot {lot.lot_id}"
-    standing = compute_standing(lot.submissions, lot.rules)
+    standing = compute_standing(lot.submissions, lot.rules, lot.priority)
     if (standing.price, standing.leader_id) != (lot.price, lot.leader_id):
         out.append(
             Violation(

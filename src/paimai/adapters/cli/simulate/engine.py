@@ -26,6 +26,7 @@ from ....config import Settings
 from ....domain import ledger
 from ....domain.errors import DomainError, ErrorCode
 from ....domain.orders import CloseReason, RefundReason
+from ....domain.priority import PriorityBasis
 from ....domain.rules import Category, LotKind, LotRules
 from ....domain.withdrawal import WithdrawalScope
 from ....services import (
@@ -42,6 +43,7 @@ from ....services import (
 )
 from ....services import ledger as ledger_service
 from ....services import orders as order_service
+from ....services import priority as priority_service
 from ....services import second_chance as offer_service
 from ....services.due import DueItem
 from ....services.types import User
@@ -659,6 +661,15 @@ def do_resume(sim: Simulation, uow: UnitOfWork, a: dict[str, Any]) -> dict[str, 
     return {"status": lot.status, "ends_at": lot.ends_at.isoformat()}
 
 
+def do_priority(sim: Simulation, uow: UnitOfWork, a: dict[str, Any]) -> dict[str, Any]:
+    actor = _user(sim, uow.session, a["user"])
+    basis = PriorityBasis(a["basis"])
+    holder = priority_service.register_holder(
+        uow, actor, _lot(sim, a["lot"]), rank=int(a["rank"]), basis=basis, username=str(a["holder"])
+    )
+    return {"holder_id": holder.user_id, "rank": holder.rank}
+
+
 def do_watch(sim: Simulation, uow: UnitOfWork, a: dict[str, Any]) -> dict[str, Any]:
     user = _user(sim, uow.session, a["user"])
     lot = readable_lot(uow.session, _lot(sim, a["lot"]), reader_of(user))
@@ -714,6 +725,7 @@ HANDLERS: dict[str, Callable[[Simulation, UnitOfWork, dict[str, Any]], dict[str,
     "cancel": do_cancel,
     "suspend": do_suspend,
     "resume": do_resume,
+    "priority": do_priority,
     "watch": do_watch,
     "unwatch": do_unwatch,
     "pay": _order_action(lambda uow, u, o, a: order_service.pay(uow, u, o)),

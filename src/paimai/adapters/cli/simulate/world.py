@@ -190,6 +190,7 @@ class Chooser:
             (4, self._withdraw, "withdraw"),
             (1, self._cancel, "cancel"),
             (1, self._pause, "suspend"),
+            (1, self._priority, "priority"),
             (3, self._watch, "watch"),
             (9, self._advance, "advance"),
             (16, self._order_step, "order"),
@@ -405,6 +406,18 @@ class Chooser:
         args["kind"] = "resume" if lot.status == "suspended" else "suspend"
         args["reason"] = "" if self.rng.random() < 0.05 else "模拟暂缓"
         return args
+
+    def _priority(self, index: int, model: Model, now: datetime) -> dict[str, Any] | None:
+        """The court registers a priority buyer (优先购买权人) on its judicial lot before the start; now and then
+        staff do, a stranger tries, or it comes too late (refused)."""
+        lot = self._lot(model, lambda lot: lot.kind == "judicial" and lot.status == "scheduled" and now < lot.starts_at)
+        args = self._lot_manager(model, lot)
+        holders = [u.username for u in model.bidders() if lot is not None and u.username != lot.seller]
+        if args is None or not holders:
+            return None
+        rng = self.rng
+        basis = rng.choice(["co_owner", "tenant", "other"])
+        return {**args, "holder": self.pick(holders), "rank": rng.choice([1, 1, 2, 3]), "basis": basis}
 
     def _lot_manager(self, model: Model, lot: LotView | None) -> dict[str, Any] | None:
         """Who acts on a published lot: mostly its seller, else staff, now and then anyone (refused)."""
