@@ -133,6 +133,10 @@ class ErrorCode(Enum):
     LOT_IMAGE_LIMIT = ErrorKind.CONFLICT
     IMAGE_NOT_FOUND = ErrorKind.NOT_FOUND
     IMAGE_ORDER_INVALID = ErrorKind.INVALID
+    # judicial auctions (domain.judicial, RULES §7)
+    ANNOUNCEMENT_LEAD_TOO_SHORT = ErrorKind.CONFLICT
+    NOTICE_NOT_ACCEPTED = ErrorKind.CONFLICT
+    NOTICE_NOT_APPLICABLE = ErrorKind.CONFLICT
 
 
 class InvariantError(RuntimeError):

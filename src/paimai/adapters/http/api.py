@@ -245,6 +245,13 @@ def create_lot(body: LotIn, user: UserDep, container: ContainerDep) -> dict[str,
         image_url=body.image_url,
         appraisal=body.appraisal,
         return_policy=body.return_policy,
+        court_name=body.court_name,
+        case_number=body.case_number,
+        announcement=body.announcement,
+        bidder_notice=body.bidder_notice,
+        as_is_notice=body.as_is_notice,
+        contact=body.contact,
+        viewing=body.viewing,
     )
     with container.transaction() as uow:
         lot = lots.create_lot(uow, user, draft, submit=body.submit)
@@ -375,9 +382,7 @@ def place_bid(lot_id: Id, body: BidIn, request: Request, user: UserDep, containe
 
 
 @router.post("/lots/{lot_id}/cancel", tags=["lots"], dependencies=[IDEMPOTENT])
-def cancel_lot(
-    lot_id: Id, body: DecisionIn, request: Request, user: UserDep, container: ContainerDep
-) -> JSONResponse:
+def cancel_lot(lot_id: Id, body: DecisionIn, request: Request, user: UserDep, container: ContainerDep) -> JSONResponse:
     """中止拍卖: the seller or staff stop a scheduled, live or suspended lot; every deposit is refunded. It
     moves money, so a repeat with the same Idempotency-Key answers as the first did."""
 
