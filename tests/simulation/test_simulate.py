@@ -196,7 +196,7 @@ def test_shrinking_stops_when_its_budget_runs_out_even_mid_replay(monkeypatch: p
     ("kind", "decision", "judged", "seed"),
     [
         ("cancel", "cancel_auction", cancel_auction_as_it_is, 34),
-        ("suspend", "suspend_auction", suspend_auction_as_it_is, 27),
+        ("suspend", "suspend_auction", suspend_auction_as_it_is, 3),
     ],
 )
 def test_an_action_judged_by_stale_time_is_caught(
