@@ -32,6 +32,7 @@ def test_the_judicial_lot_page_has_tabs_texts_reserve_and_the_notice_checkbox(ap
     assert "（2026）浙0102执1234号" in html and "杭州市上城区人民法院" in html and "屋顶渗水" in html
     assert "瑕疵自担" in html  # the standard as-is notice, the court's addition after it
     assert "保留价" in html and "data-public-reserve>¥7,000.00<" in html
+    assert "<dd data-reserve" not in html  # never the hidden-reserve row (有保留价 · 未达到)
     assert 'data-panel="notice" >' in html  # shown: the domain lists NOTICE until the bidder accepts
     assert "data-notice-accept" in html and "我已阅读并同意竞买须知及现状拍卖说明" in html
 
