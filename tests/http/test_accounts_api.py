@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from conftest import PASSWORD, Api
 from paimai.domain import ledger
 
