@@ -155,3 +155,20 @@ def test_who_may_accept_a_notice(api: Api) -> None:
     assert api.accept_notice(bidder, 999_999).status_code == 404
     # no bearer token: the cookie the test client kept from signing in has no CSRF header (403), or none (401)
     assert api.client.post(f"/api/v1/lots/{judicial['id']}/notice-acceptance").status_code in (401, 403)
+
+
+def test_a_court_edits_its_draft_under_the_same_rules_and_the_reserve_follows_the_start(api: Api) -> None:
+    court = api.user("court", seller="court")
+    draft = api.client.post("/api/v1/lots", headers=court, json=api.judicial_body(submit=False)).json()
+    assert draft["status"] == "draft"
+    edited = api.client.patch(f"/api/v1/lots/{draft['id']}", headers=court, json={"start_price": 800_000})
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["public_reserve"] == 800_000 == edited.json()["reserve_price"]
+    emptied = api.client.patch(f"/api/v1/lots/{draft['id']}", headers=court, json={"announcement": ""})
+    assert problems(emptied) == ["judicial_announcement_required"]
+    kept = api.client.get(f"/api/v1/lots/{draft['id']}", headers=court).json()
+    assert kept["judicial"]["announcement"] != ""  # a refused edit changes nothing
+    assert api.advance(2 * 86_400).status_code == 200  # now the start is too close for its announcement
+    court = api.login("court")
+    late = api.client.post(f"/api/v1/lots/{draft['id']}/submit", headers=court)
+    assert problems(late) == ["judicial_announcement_lead"]
