@@ -138,6 +138,13 @@ def test_the_deposit_waits_for_the_notice_and_accepting_twice_keeps_the_first_ti
     seen = api.client.get(f"/api/v1/lots/{lot_id}", headers=wang).json()
     assert seen["withdrawal_allowed"] is False and "withdraw" not in seen["viewer"]["panels"]
     assert api.bid(wang, lot_id, 700_000).status_code == 201
+    li = verified_bidder(api, "li")
+    assert api.accept_notice(li, lot_id).status_code == 201
+    assert api.deposit(li, lot_id).status_code == 201
+    assert api.advance(2 * 86_400).status_code == 200  # past the end: sold to wang
+    li = api.login("li")
+    assert api.client.get(f"/api/v1/lots/{lot_id}").json()["status"] == "sold"
+    assert api.wallet(li) == {"available": 10_000_000, "frozen": 0}  # the non-winner's deposit released
 
 
 def test_who_may_accept_a_notice(api: Api) -> None:
