@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain.judicial import require_notice_target
@@ -18,6 +18,10 @@ def acceptance(session: Session, lot_id: int, user_id: int) -> NoticeAcceptance 
     return session.scalar(
         select(NoticeAcceptance).where(NoticeAcceptance.lot_id == lot_id, NoticeAcceptance.user_id == user_id)
     )
+
+
+def acceptance_count(session: Session, lot_id: int) -> int:
+    return int(session.scalar(select(func.count()).where(NoticeAcceptance.lot_id == lot_id)) or 0)
 
 
 @locks.step
