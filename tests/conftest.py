@@ -174,6 +174,46 @@ class Api:
         lot = self.client.get(f"/api/v1/lots/{created.json()['id']}").json()
         return dict(lot)
 
+    def judicial_body(self, **fields: Any) -> dict[str, Any]:
+        """A judicial lot that meets RULES §7 as of now: its announcement public (approved at once) 16 days
+        before bidding starts (15 days' lead plus a day for review), start 70 % of the appraisal, deposit 10 %."""
+        starts = self.now() + timedelta(days=16, minutes=1)
+        body: dict[str, Any] = {
+            "title": "杭州市某小区住宅 A flat in Hangzhou",
+            "category": "collectibles",
+            "kind": "judicial",
+            "appraisal": 1_000_000,
+            "start_price": 700_000,
+            "increment": 10_000,
+            "deposit": 70_000,
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=24)).isoformat(),
+            "extension_seconds": 300,
+            "court_name": "杭州市上城区人民法院",
+            "case_number": "（2026）浙0102执1234号",
+            "announcement": "一、拍卖标的\n\n二、竞买人条件",
+            "bidder_notice": "竞买人应具备完全民事行为能力。",
+            "as_is_notice": "屋顶有渗水。",
+            "contact": "0571-12345678 王法官",
+            "viewing": "2026年12月20日 上午",
+        }
+        body.update(fields)
+        return body
+
+    def live_judicial_lot(self, court: dict[str, str], staff: dict[str, str], **fields: Any) -> dict[str, Any]:
+        """A valid judicial lot, approved, and the clock moved to its start: open for deposits and bids."""
+        body = self.judicial_body(**fields)
+        created = self.client.post("/api/v1/lots", headers=court, json=body)
+        assert created.status_code == 201, created.text
+        approved = self.client.post(f"/api/v1/staff/lots/{created.json()['id']}/approve", headers=staff)
+        assert approved.status_code == 200, approved.text
+        lead = datetime.fromisoformat(body["starts_at"]) - self.now()
+        assert self.advance(int(lead.total_seconds()) + 1).status_code == 200
+        return dict(self.client.get(f"/api/v1/lots/{created.json()['id']}").json())
+
+    def accept_notice(self, headers: dict[str, str], lot_id: int) -> Any:
+        return self.client.post(f"/api/v1/lots/{lot_id}/notice-acceptance", headers=headers)
+
     def bid(self, headers: dict[str, str], lot_id: int, amount: int, max_amount: int | None = None) -> Any:
         body: dict[str, Any] = {"amount": amount}
         if max_amount is not None:

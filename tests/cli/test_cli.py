@@ -59,13 +59,14 @@ WORKPLACE = FIXTURE.workplace
 DEMO_USERS = (*FIXTURE.accounts.usernames, *WORKPLACE.usernames)
 LIVE_SCENARIOS = FIXTURE.plan.top_up
 
-# `paimai demo` with its default 30 lots (see [plan] lots in adapters/cli/demo/fixture.toml), and the three
-# of the workplace ([workplace] lots: a draft, one in review, one rejected)
+# `paimai demo` with its default 30 lots (see [plan] lots in adapters/cli/demo/fixture.toml), the three
+# of the workplace ([workplace] lots: a draft, one in review, one rejected) and the court's two judicial lots
+# (demo/judicial.py: one announced, in `other`; one live, in `real_estate`)
 EXPECTED_STATUSES = {
-    "live": 9,
+    "live": 9 + 1,
     "suspended": 1,
     "sold": 7,
-    "scheduled": 4,
+    "scheduled": 4 + 1,
     "unsold": 4,
     "cancelled": 2,
     "pending_review": 2 + 1,
@@ -78,9 +79,9 @@ EXPECTED_CATEGORIES = {
     "collectibles": 5 + 1,
     "luxury": 4,
     "jewellery": 4 + 1,
-    "real_estate": 4,
+    "real_estate": 4 + 1,
     "vehicles": 4,
-    "other": 4,
+    "other": 4 + 1,
 }
 # the staff decisions the audit log shows after a demo, all by the demo's staff account
 EXPECTED_AUDIT = {
@@ -321,7 +322,7 @@ def test_demo_seeds_every_state_and_category_and_the_books_balance(
     seeded_template: Seeded, seeded: str, engine_for: EngineFor
 ) -> None:
     assert "demo data created" in seeded_template.output
-    assert "live 9" in seeded_template.output and "suspended 1" in seeded_template.output
+    assert "live 10" in seeded_template.output and "suspended 1" in seeded_template.output
     assert "paimai-demo" in seeded_template.output
     check_demo(engine_for(seeded), seeded_by=seeded_template.finished)
 

@@ -42,7 +42,7 @@ def test_the_shipped_fixture_loads_and_covers_every_category_and_status() -> Non
     assert set(first) | workplace == set(LotStatus), "paimai demo --lots 7 shows every status"
     assert all(fixture.scenarios[name].status is LotStatus.LIVE for name in fixture.plan.top_up)
     assert len(fixture.plan.top_up) >= fixture.plan.min_live_lots
-    assert len(fixture.bidders) == 5 and fixture.sellers == ("seller1", "seller2")
+    assert len(fixture.bidders) == 5 and fixture.sellers == ("seller1", "seller2", "court1")
     assert {lot.status for lot in fixture.workplace.lots} == {
         LotStatus.DRAFT,
         LotStatus.PENDING_REVIEW,

@@ -196,8 +196,20 @@ def test_deposits_on_judicial_lots_need_real_name_verification() -> None:
     with pytest.raises(DomainError) as refused:
         may_pay_deposit(LotStatus.LIVE, ends, NOW, is_seller=False, is_staff=False, is_judicial=True)
     assert refused.value.code is ErrorCode.REAL_NAME_REQUIRED
+    with pytest.raises(DomainError) as unaccepted:  # verified, the notice not yet accepted (RULES §7)
+        may_pay_deposit(
+            LotStatus.LIVE, ends, NOW, is_seller=False, is_staff=False, is_judicial=True, real_name_verified=True
+        )
+    assert unaccepted.value.code is ErrorCode.NOTICE_NOT_ACCEPTED
     may_pay_deposit(
-        LotStatus.LIVE, ends, NOW, is_seller=False, is_staff=False, is_judicial=True, real_name_verified=True
+        LotStatus.LIVE,
+        ends,
+        NOW,
+        is_seller=False,
+        is_staff=False,
+        is_judicial=True,
+        real_name_verified=True,
+        notice_accepted=True,
     )
     may_pay_deposit(LotStatus.LIVE, ends, NOW, is_seller=False, is_staff=False)
 

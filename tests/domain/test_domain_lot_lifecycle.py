@@ -183,8 +183,20 @@ def test_the_seller_and_staff_pay_no_deposit(seller: bool, staff: bool, code: Er
 def test_a_judicial_deposit_needs_a_verified_real_name() -> None:
     error = refusal(may_pay_deposit, LotStatus.LIVE, END, NOW, is_seller=False, is_staff=False, is_judicial=True)
     assert (error.code, error.details) == (ErrorCode.REAL_NAME_REQUIRED, {})
+    with pytest.raises(DomainError) as unaccepted:  # verified, the notice not yet accepted (RULES §7)
+        may_pay_deposit(
+            LotStatus.LIVE, END, NOW, is_seller=False, is_staff=False, is_judicial=True, real_name_verified=True
+        )
+    assert unaccepted.value.code is ErrorCode.NOTICE_NOT_ACCEPTED
     may_pay_deposit(
-        LotStatus.LIVE, END, NOW, is_seller=False, is_staff=False, is_judicial=True, real_name_verified=True
+        LotStatus.LIVE,
+        END,
+        NOW,
+        is_seller=False,
+        is_staff=False,
+        is_judicial=True,
+        real_name_verified=True,
+        notice_accepted=True,
     )
     may_pay_deposit(LotStatus.LIVE, END, NOW, is_seller=False, is_staff=False, real_name_verified=False)
 

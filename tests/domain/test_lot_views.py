@@ -52,6 +52,7 @@ def facts(user_id: int = BIDDER, *, deposit: int | None = None, has_bid: bool = 
         deposit_frozen=deposit,
         has_active_bid=has_bid,
         order_id=kw.get("order_id"),  # type: ignore[arg-type]
+        notice_accepted=bool(kw.get("accepted", False)),
     )
 
 
@@ -131,8 +132,10 @@ def test_an_ended_lot_is_closed_for_everyone_and_links_the_order() -> None:
 def test_judicial_lots_ask_for_real_name_first_and_never_offer_withdrawal() -> None:
     judicial = state(rules=make_rules(kind=LotKind.JUDICIAL, ends_at=T0 + timedelta(days=2)))
     assert panels(judicial, facts(verified=False)) == {"real_name"}
-    assert panels(judicial, facts(verified=True)) == {"deposit"}
-    assert panels(judicial, facts(deposit=DEPOSIT, has_bid=True)) == {"paid", "bid"}
+    assert panels(judicial, facts(verified=True)) == {"deposit", "notice"}  # the notice first (RULES §7)
+    assert panels(judicial, facts(verified=True, accepted=True)) == {"deposit"}
+    assert panels(judicial, facts(deposit=DEPOSIT, has_bid=True, accepted=True)) == {"paid", "bid"}
+    assert panels(judicial, facts(SELLER_ID, verified=True)) == {"seller"}
 
 
 def test_withdrawal_switched_off_offers_no_withdrawal() -> None:

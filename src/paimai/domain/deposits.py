@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import Enum
 
 from .errors import DomainError, ErrorCode
+from .judicial import require_notice_accepted
 from .lots import LotStatus
 
 
@@ -27,15 +28,17 @@ def may_pay_deposit(
     is_staff: bool,
     is_judicial: bool = False,
     real_name_verified: bool = False,
+    notice_accepted: bool = False,
 ) -> None:
     """Deposits are taken from the moment a lot is published until it ends, never while it is suspended;
-    judicial lots need 实名认证."""
+    judicial lots need 实名认证 and the bidder's notice accepted first (RULES §7)."""
     if is_staff:  # staff are not bidders (RULES §1)
         raise DomainError(ErrorCode.STAFF_NOT_BIDDER)
     if is_seller:
         raise DomainError(ErrorCode.BIDDER_NOT_ALLOWED)
     if is_judicial and not real_name_verified:
         raise DomainError(ErrorCode.REAL_NAME_REQUIRED)
+    require_notice_accepted(is_judicial=is_judicial, accepted=notice_accepted)
     if status is LotStatus.SUSPENDED:
         raise DomainError(ErrorCode.LOT_SUSPENDED)
     if status not in (LotStatus.SCHEDULED, LotStatus.LIVE) or now >= ends_at:

@@ -140,6 +140,10 @@ class ErrorCode(Enum):
     PRIORITY_HOLDER_NOT_ALLOWED = ErrorKind.CONFLICT
     PRIORITY_HOLDER_EXISTS = ErrorKind.CONFLICT
     PRIORITY_HOLDER_NOT_FOUND = ErrorKind.NOT_FOUND
+    # judicial auctions (domain.judicial, RULES §7)
+    ANNOUNCEMENT_LEAD_TOO_SHORT = ErrorKind.CONFLICT
+    NOTICE_NOT_ACCEPTED = ErrorKind.CONFLICT
+    NOTICE_NOT_APPLICABLE = ErrorKind.CONFLICT
 
 
 class InvariantError(RuntimeError):

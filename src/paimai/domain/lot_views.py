@@ -80,6 +80,7 @@ class LotView:
     bidding_open: bool  # live and before the effective end
     ended: bool
     withdrawal_offered: bool
+    public_reserve: int | None = None  # 保留价 shown to everyone: a judicial lot's (= its start), never hidden
 
 
 def lot_view(state: LotState, now: datetime) -> LotView:
@@ -104,6 +105,7 @@ def lot_view(state: LotState, now: datetime) -> LotView:
         bidding_open=current is Phase.OPEN,
         ended=state.status in ENDED_STATUSES,
         withdrawal_offered=withdrawal_offered(rules),
+        public_reserve=reserve if rules.kind is LotKind.JUDICIAL else None,
     )
 
 
@@ -123,6 +125,7 @@ class Panel(Enum):
     CLOSED = "closed"  # not open for deposits or bids
     SUSPENDED = "suspended"  # 暂缓: suspended, with its reason; deposits stay frozen
     REAL_NAME = "real_name"  # a judicial lot: verify your real name first
+    NOTICE = "notice"  # a judicial lot: accept the 竞买须知 and the as-is notice, then pay the deposit
     DEPOSIT = "deposit"  # pay the deposit (or make it whole after a withdrawal fee)
     DEPOSIT_SHORT = "deposit_short"  # the note that a fee left the deposit short
     PAID = "paid"  # the deposit is paid in full: your alias
@@ -142,6 +145,7 @@ class ViewerFacts:
     deposit_frozen: int | None  # the viewer's frozen deposit on the lot, None if none
     has_active_bid: bool  # an active public row of theirs in the record
     order_id: int | None = None  # the newest order of this lot they buy or sell
+    notice_accepted: bool = False  # a judicial lot's notices accepted (domain.judicial)
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,7 @@ class ViewerView:
     # not staff (RULES §1). The page renders the deposit and bid forms only then.
     may_bid: bool = True
     priority_rank: int | None = None  # the viewer holds a priority right (优先购买权) on this lot, at this rank
+    notice_accepted: bool = False
 
 
 def _role(state: LotState, reader: Reader | None) -> ViewerRole:
@@ -197,6 +202,8 @@ def viewer_view(state: LotState, view: LotView, facts: ViewerFacts | None) -> Vi
         panels.add(Panel.REAL_NAME)
     elif not paid:
         panels.add(Panel.DEPOSIT)
+        if state.rules.kind is LotKind.JUDICIAL and facts is not None and not facts.notice_accepted:
+            panels.add(Panel.NOTICE)
         if held:
             panels.add(Panel.DEPOSIT_SHORT)
     else:
@@ -223,6 +230,7 @@ def viewer_view(state: LotState, view: LotView, facts: ViewerFacts | None) -> Vi
         may_bid=role in (ViewerRole.GUEST, ViewerRole.BIDDER),
         next_valid_amount=least,
         priority_rank=rank,
+        notice_accepted=facts is not None and facts.notice_accepted,
     )
 
 

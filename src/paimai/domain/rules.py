@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -30,11 +30,20 @@ class LotProblem(Enum):
 
     TIMES_WITHOUT_ZONE = "times_without_zone"
     STARTS_NOT_BEFORE_ENDS = "starts_not_before_ends"
-    JUDICIAL_RESERVE = "judicial_reserve"
+    JUDICIAL_RESERVE = "judicial_reserve"  # a judicial reserve is the start price, set by the system
     EXTENSION_OUT_OF_RANGE = "extension_out_of_range"  # max_seconds
     FEE_ABOVE_DEPOSIT = "fee_above_deposit"
     JUDICIAL_TOO_SHORT = "judicial_too_short"  # hours
     JUDICIAL_EXTENSION_FIXED = "judicial_extension_fixed"  # seconds
+    # the listing rules of a judicial lot (domain.judicial.listing_problems, RULES §7)
+    JUDICIAL_APPRAISAL_REQUIRED = "judicial_appraisal_required"
+    JUDICIAL_START_BELOW_APPRAISAL = "judicial_start_below_appraisal"  # percent, minimum
+    JUDICIAL_DEPOSIT_OUT_OF_RANGE = "judicial_deposit_out_of_range"  # min_percent, max_percent, minimum, maximum
+    JUDICIAL_ANNOUNCEMENT_LEAD = "judicial_announcement_lead"  # days, earliest_start
+    JUDICIAL_COURT_NAME_REQUIRED = "judicial_court_name_required"
+    JUDICIAL_CASE_NUMBER_INVALID = "judicial_case_number_invalid"
+    JUDICIAL_ANNOUNCEMENT_REQUIRED = "judicial_announcement_required"
+    JUDICIAL_BIDDER_NOTICE_REQUIRED = "judicial_bidder_notice_required"
 
 
 class LotKind(Enum):
@@ -74,6 +83,13 @@ class LotRules:
 
     def validate(self) -> LotRules:
         """Refuse rules a lot may not be listed with (RULES §2)."""
+        problems = self.problems()
+        if problems:
+            raise DomainError(ErrorCode.LOT_INVALID, problems=problems)
+        return self
+
+    def problems(self) -> list[dict[str, object]]:
+        """What `validate` refuses, each {code, …params}; the money rule raises at once (AMOUNT_NOT_POSITIVE)."""
         require_positive(self.start_price)
         require_positive(self.increment)
         require_non_negative(self.deposit)
@@ -89,7 +105,7 @@ class LotRules:
             problem(LotProblem.STARTS_NOT_BEFORE_ENDS)
         if self.reserve_price is not None:
             require_positive(self.reserve_price)
-            if self.kind is LotKind.JUDICIAL:
+            if self.kind is LotKind.JUDICIAL and self.reserve_price != self.start_price:
                 problem(LotProblem.JUDICIAL_RESERVE)
         if not 0 <= self.extension_seconds <= MAX_EXTENSION_SECONDS:
             problem(LotProblem.EXTENSION_OUT_OF_RANGE, max_seconds=MAX_EXTENSION_SECONDS)
@@ -100,8 +116,12 @@ class LotRules:
                 problem(LotProblem.JUDICIAL_TOO_SHORT, hours=JUDICIAL_MIN_HOURS)
             if self.extension_seconds != JUDICIAL_EXTENSION_SECONDS:
                 problem(LotProblem.JUDICIAL_EXTENSION_FIXED, seconds=JUDICIAL_EXTENSION_SECONDS)
-        if problems:
-            raise DomainError(ErrorCode.LOT_INVALID, problems=problems)
+        return problems
+
+    def with_system_reserve(self) -> LotRules:
+        """A judicial lot's reserve is its start price, public (RULES §7); a commercial lot's is the seller's."""
+        if self.kind is LotKind.JUDICIAL:
+            return replace(self, reserve_price=self.start_price)
         return self
 
     def effective_extension_seconds(self) -> int:

@@ -176,6 +176,27 @@ class Lot(Base):
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     suspended_from: Mapped[str | None] = mapped_column(String(16))
     suspended_reason: Mapped[str | None] = mapped_column(Text)
+    # A judicial lot (domain.judicial): when its announcement became public (staff approved it), the court's
+    # name and case number (案号), and its texts; empty on a commercial lot.
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    court_name: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    case_number: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    announcement: Mapped[str] = mapped_column(Text, default="", server_default="")
+    bidder_notice: Mapped[str] = mapped_column(Text, default="", server_default="")
+    as_is_notice: Mapped[str] = mapped_column(Text, default="", server_default="")
+    contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    viewing: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class NoticeAcceptance(Base):
+    """A bidder accepted a judicial lot's 竞买须知 and as-is notice, at this time (kept: the first one counts)."""
+
+    __tablename__ = "notice_acceptances"
+    __table_args__ = (UniqueConstraint("lot_id", "user_id"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class BidderAlias(Base):

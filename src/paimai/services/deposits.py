@@ -15,6 +15,7 @@ from . import locks
 from .accounts import refuse_frozen
 from .ledger import post
 from .lots import ensure_alias, lot_for
+from .notices_judicial import acceptance
 from .uow import UnitOfWork
 
 
@@ -45,6 +46,7 @@ def pay_deposit(uow: UnitOfWork, user: User, lot_id: int) -> tuple[Deposit, bool
         is_staff=user.is_staff,
         is_judicial=lot.kind == LotKind.JUDICIAL.value,
         real_name_verified=user.real_name_verified_at is not None,
+        notice_accepted=acceptance(uow.session, lot.id, user.id) is not None,
     )
     if existing is not None:  # a withdrawal fee was taken from it: freeze the shortfall
         post(uow, ledger.freeze_deposit(user.id, lot.id, lot.deposit - existing.amount))

@@ -33,7 +33,7 @@ from ..domain.lot_views import (
 from ..domain.lots import LotStatus
 from ..domain.rules import LotKind
 from ..domain.withdrawal import RowStatus
-from ..persistence.models import Bid, BidderAlias, Deposit, Lot, Order, User, Watch
+from ..persistence.models import Bid, BidderAlias, Deposit, Lot, NoticeAcceptance, Order, User, Watch
 from .gallery_reads import ImageRead, galleries
 from .lots import rules_of
 from .priority import holder_ranks, ranks_of_lots
@@ -118,10 +118,19 @@ def _viewer_facts(session: Session, lot_ids: list[int], user: User) -> dict[int,
         .order_by(Order.id)
     ):
         orders[lot_id] = order_id  # the newest order wins (a second-chance order is newer)
+    accepted = set(
+        session.scalars(
+            select(NoticeAcceptance.lot_id).where(
+                NoticeAcceptance.user_id == user.id, NoticeAcceptance.lot_id.in_(lot_ids)
+            )
+        )
+    )
     reader = Reader(user.id, user.is_staff)
     verified = user.real_name_verified_at is not None
     return {
-        lot_id: ViewerFacts(reader, verified, deposits.get(lot_id), lot_id in with_bids, orders.get(lot_id))
+        lot_id: ViewerFacts(
+            reader, verified, deposits.get(lot_id), lot_id in with_bids, orders.get(lot_id), lot_id in accepted
+        )
         for lot_id in lot_ids
     }
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.bidding import AuctionSnapshot, BidKind, Submission, start_auction
 from ..domain.errors import DomainError, ErrorCode, InvariantError
+from ..domain.judicial import JudicialListing, require_lead_at_approval, validate_listing
 from ..domain.lots import LotAction, LotStatus, next_step_at, reviewed, transition
 from ..domain.rules import Category, LotKind, LotRules
 from ..domain.staff import ObjectType, StaffAction, required_reason
@@ -35,6 +36,34 @@ class LotDraft:
     image_url: str | None = None
     appraisal: int | None = None
     return_policy: str = ""
+    # a judicial lot's court, case number and texts (domain.judicial.JudicialListing)
+    court_name: str = ""
+    case_number: str = ""
+    announcement: str = ""
+    bidder_notice: str = ""
+    as_is_notice: str = ""
+    contact: str = ""
+    viewing: str = ""
+
+
+JUDICIAL_TEXT_FIELDS = (
+    "court_name",
+    "case_number",
+    "announcement",
+    "bidder_notice",
+    "as_is_notice",
+    "contact",
+    "viewing",
+)
+
+
+def listing_of(lot: Lot) -> JudicialListing:
+    """A stored lot's judicial listing, as domain.judicial judges it."""
+    return JudicialListing(
+        category=Category(lot.category),
+        appraisal=lot.appraisal,
+        **{name: getattr(lot, name) for name in JUDICIAL_TEXT_FIELDS},
+    )
 
 
 def rules_of(lot: Lot) -> LotRules:
@@ -63,7 +92,20 @@ def create_lot(uow: UnitOfWork, seller: User, draft: LotDraft, *, submit: bool =
         raise DomainError(ErrorCode.SELLER_NOT_APPROVED)
     if draft.kind is LotKind.JUDICIAL and seller.seller_kind != "court":
         raise DomainError(ErrorCode.COURT_SELLER_REQUIRED)
-    rules = draft.rules.validate()
+    court_name = draft.court_name.strip() or (seller.display_name if draft.kind is LotKind.JUDICIAL else "")
+    listing = JudicialListing(
+        category=draft.category,
+        appraisal=draft.appraisal,
+        court_name=court_name,
+        case_number=draft.case_number.strip(),
+        announcement=draft.announcement,
+        bidder_notice=draft.bidder_notice,
+        as_is_notice=draft.as_is_notice,
+        contact=draft.contact,
+        viewing=draft.viewing,
+    )
+    rules = validate_listing(draft.rules, listing, uow.now)
+    judicial = draft.kind is LotKind.JUDICIAL
     lot = Lot(
         seller_id=seller.id,
         title=draft.title,
@@ -91,6 +133,7 @@ def create_lot(uow: UnitOfWork, seller: User, draft: LotDraft, *, submit: bool =
         order_no=0,
         bid_count=0,
         created_at=uow.now,
+        **{name: getattr(listing, name) if judicial else "" for name in JUDICIAL_TEXT_FIELDS},
     )
     save_due(lot)
     uow.session.add(lot)
@@ -131,7 +174,11 @@ def review_lot(uow: UnitOfWork, staff: User, lot_id: int, approve: bool, reason:
         reason = required_reason(reason)
     lot = get_lot(uow.session, lot_id, lock=True)
     before = lot.status
-    lot.status = reviewed(LotStatus(lot.status), approve, lot.ends_at, uow.now).value
+    status = reviewed(LotStatus(lot.status), approve, lot.ends_at, uow.now)
+    if approve and lot.kind == LotKind.JUDICIAL.value:  # approving publishes the announcement (拍卖公告) now
+        require_lead_at_approval(Category(lot.category), lot.starts_at, uow.now)
+        lot.announced_at = uow.now
+    lot.status = status.value
     lot.review_note = reason
     save_due(lot)
     action = StaffAction.LOT_APPROVE if approve else StaffAction.LOT_REJECT

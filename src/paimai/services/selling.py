@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..domain.errors import DomainError, ErrorCode
+from ..domain.judicial import validate_listing
 from ..domain.lots import (
     ENDED,
     LotStatus,
@@ -27,7 +28,7 @@ from ..domain.lots import (
 from ..domain.rules import Category, LotKind, LotRules
 from ..persistence.models import Deposit, Lot, User, Watch
 from . import locks
-from .lots import LotDraft, lot_for, rules_of, save_due
+from .lots import JUDICIAL_TEXT_FIELDS, LotDraft, listing_of, lot_for, rules_of, save_due
 from .uow import UnitOfWork
 
 # the fields a seller may change on an editable lot (PATCH /lots/{id}); the rules among them are validated
@@ -42,7 +43,16 @@ RULE_FIELDS = (
     "withdrawal_allowed",
     "withdrawal_fee",
 )
-TEXT_FIELDS = ("title", "description", "category", "location", "image_url", "appraisal", "return_policy")
+TEXT_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "location",
+    "image_url",
+    "appraisal",
+    "return_policy",
+    *JUDICIAL_TEXT_FIELDS,
+)
 
 
 def _own_lot(uow: UnitOfWork, seller: User, lot_id: int) -> Lot:
@@ -75,15 +85,18 @@ def edit_lot(uow: UnitOfWork, seller: User, lot_id: int, changes: dict[str, Any]
     rule_changes = {name: changes[name] for name in RULE_FIELDS if name in changes}
     if "kind" in changes:
         rule_changes["kind"] = LotKind(changes["kind"])
+    if "reserve_price" not in changes:  # a judicial reserve follows the start; none is left behind on a change
+        kind_changes = rule_changes.get("kind", rules.kind) is not rules.kind
+        rule_changes["reserve_price"] = None if rules.kind is LotKind.JUDICIAL or kind_changes else rules.reserve_price
     rules = replace(rules, **rule_changes)
     if rules.kind is LotKind.JUDICIAL and seller.seller_kind != "court":
         raise DomainError(ErrorCode.COURT_SELLER_REQUIRED)
-    rules.validate()
-    _store_rules(lot, rules)
     for name in TEXT_FIELDS:
         if name in changes:
             value = changes[name]
             setattr(lot, name, Category(value).value if name == "category" else value)
+    rules = validate_listing(rules, listing_of(lot), uow.now)  # a refusal rolls the whole step back
+    _store_rules(lot, rules)
     save_due(lot)
     uow.session.flush()
     return lot
@@ -95,7 +108,7 @@ def submit_lot(uow: UnitOfWork, seller: User, lot_id: int) -> Lot:
     lot = _own_lot(uow, seller, lot_id)
     if seller.seller_status != "approved":
         raise DomainError(ErrorCode.SELLER_NOT_APPROVED)
-    rules = rules_of(lot).validate()
+    rules = validate_listing(rules_of(lot), listing_of(lot), uow.now)
     lot.status = submitted(LotStatus(lot.status), rules.ends_at, uow.now).value
     save_due(lot)
     uow.session.flush()

@@ -245,6 +245,13 @@ def create_lot(body: LotIn, user: UserDep, container: ContainerDep) -> dict[str,
         image_url=body.image_url,
         appraisal=body.appraisal,
         return_policy=body.return_policy,
+        court_name=body.court_name,
+        case_number=body.case_number,
+        announcement=body.announcement,
+        bidder_notice=body.bidder_notice,
+        as_is_notice=body.as_is_notice,
+        contact=body.contact,
+        viewing=body.viewing,
     )
     with container.transaction() as uow:
         lot = lots.create_lot(uow, user, draft, submit=body.submit)

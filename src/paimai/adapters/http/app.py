@@ -16,6 +16,7 @@ from ..web.mount import install as install_pages
 from . import (
     api,
     errors,
+    judicial_api,
     media_api,
     openapi,
     orders_api,
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(staff_api.router)
     app.include_router(media_api.router)
     app.include_router(priority_api.router)
+    app.include_router(judicial_api.router)
     app.include_router(sse.router)
     install_pages(app)
     openapi.install(app)

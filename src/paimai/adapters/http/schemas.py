@@ -98,6 +98,14 @@ class LotIn(Strict):
     location: str = Field(default="", max_length=128)
     image_url: str | None = Field(default=None, max_length=500)
     return_policy: str = Field(default="", max_length=2000)
+    # a judicial lot (RULES §7, checked by domain.judicial): the court, its case number (案号) and its texts
+    court_name: str = Field(default="", max_length=128)
+    case_number: str = Field(default="", max_length=64)
+    announcement: str = Field(default="", max_length=20000)  # 拍卖公告: plain text, paragraphs by blank lines
+    bidder_notice: str = Field(default="", max_length=20000)  # 竞买须知
+    as_is_notice: str = Field(default="", max_length=5000)  # added to the standard 现状拍卖 notice
+    contact: str = Field(default="", max_length=200)
+    viewing: str = Field(default="", max_length=2000)  # 看样
     submit: bool = Field(default=True, strict=True)  # false: kept as the seller's draft (POST …/submit later)
 
     @field_validator("starts_at", "ends_at")
@@ -136,6 +144,13 @@ class LotPatchIn(Strict):
     location: str | None = Field(default=None, max_length=128)
     image_url: str | None = Field(default=None, max_length=500)
     return_policy: str | None = Field(default=None, max_length=2000)
+    court_name: str | None = Field(default=None, max_length=128)
+    case_number: str | None = Field(default=None, max_length=64)
+    announcement: str | None = Field(default=None, max_length=20000)
+    bidder_notice: str | None = Field(default=None, max_length=20000)
+    as_is_notice: str | None = Field(default=None, max_length=5000)
+    contact: str | None = Field(default=None, max_length=200)
+    viewing: str | None = Field(default=None, max_length=2000)
 
     @field_validator("starts_at", "ends_at")
     @classmethod

@@ -73,6 +73,7 @@ def lot_json(read: LotRead, now: datetime) -> dict[str, Any]:
         "has_reserve": view.has_reserve,
         "reserve_met": view.reserve_met,
         "appraisal": lot.appraisal,
+        "public_reserve": view.public_reserve,  # 保留价 of a judicial lot (= its start), shown to everyone
         "current_price": lot.current_price,
         "next_valid_amount": viewer.next_valid_amount,  # this viewer's: a priority buyer may match the price
         "suggested_max_amount": view.suggested_max_amount,
@@ -107,8 +108,20 @@ def lot_json(read: LotRead, now: datetime) -> dict[str, Any]:
             "may_bid": viewer.may_bid,
             "next_valid_amount": viewer.next_valid_amount,
             "priority_rank": viewer.priority_rank,
+            "notice_accepted": viewer.notice_accepted,
         },
     }
+    if lot.kind == "judicial":
+        body["judicial"] = {
+            "court_name": lot.court_name,
+            "case_number": lot.case_number,
+            "announced_at": lot.announced_at,
+            "announcement": lot.announcement,
+            "bidder_notice": lot.bidder_notice,
+            "as_is_notice": lot.as_is_notice,
+            "contact": lot.contact,
+            "viewing": lot.viewing,
+        }
     if viewer.role is not ViewerRole.GUEST:
         body["my_alias"] = read.my_alias
         body["i_am_leader"] = viewer.leading

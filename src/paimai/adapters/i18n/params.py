@@ -28,11 +28,23 @@ MONEY: Final = frozenset(
         "current_price",
         "needed",
         "available",
+        "minimum",
+        "maximum",
         "max",
     }
 )
 TIMES: Final = frozenset(
-    {"resets_at", "starts_at", "ends_at", "pay_deadline", "ship_deadline", "expires_at", "now", "latest"}
+    {
+        "resets_at",
+        "starts_at",
+        "ends_at",
+        "pay_deadline",
+        "ship_deadline",
+        "expires_at",
+        "now",
+        "latest",
+        "earliest_start",
+    }
 )
 LISTS: Final = frozenset({"problems"})  # problem codes with their own parameters, each worded and joined
 PLAIN: Final = frozenset(
@@ -58,6 +70,9 @@ PLAIN: Final = frozenset(
         "leader",
         "winner",
         "rank",
+        "percent",
+        "min_percent",
+        "max_percent",
     }
 )
 KNOWN: Final = MONEY | TIMES | LISTS | PLAIN

@@ -6,7 +6,10 @@ ledger does not hold.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+
+from markupsafe import Markup, escape
 
 from ...domain.calendar import BEIJING
 
@@ -69,3 +72,11 @@ def countdown(seconds: float, days_word: str) -> str:
     minutes, secs = divmod(rest, 60)
     clock = f"{hours:02d}:{minutes:02d}:{secs:02d}"
     return f"{days}{days_word} {clock}" if days else clock
+
+
+def paragraphs(text: str | None) -> Markup:
+    """A court's text as HTML: escaped first (no markup of its own ever reaches the page), then blank lines
+    make paragraphs and single line breaks <br>. The announcement and notices are typed as plain text."""
+    blocks = [block.strip("\n") for block in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n"))]
+    html = "".join("<p>" + str(escape(block)).replace("\n", "<br>") + "</p>" for block in blocks if block.strip())
+    return Markup(html)  # noqa: S704 - every piece of text in it was escaped above

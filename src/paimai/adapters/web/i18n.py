@@ -75,6 +75,7 @@ JS_KEYS: Final = (
     N_("bid_placed_outbid"),
     N_("max_raised"),
     N_("deposit_done"),
+    N_("notice_accept_first"),
     N_("amount_invalid"),
     N_("network_error"),
     N_("staff_reason_needed"),

@@ -61,6 +61,7 @@ def build_environment() -> Environment:
     env.filters["yuan_plain"] = formatting.yuan_plain
     env.filters["bjt"] = formatting.beijing
     env.filters["iso"] = formatting.iso
+    env.filters["paragraphs"] = formatting.paragraphs
     version = _static_version()
     env.globals["static"] = lambda name: f"/static/{name}?v={version}"
     env.globals["categories"] = [c.value for c in Category]

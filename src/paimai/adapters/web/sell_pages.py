@@ -94,10 +94,14 @@ def my_lots_page(request: Request) -> Response:
 
 def _form(page: Page, lot: dict[str, Any] | None) -> Response:
     now = page.now
+    is_court = page.user is not None and page.user.seller_kind == "court"
     if lot is None:  # a new lot: tomorrow 10:00 to the day after 10:00, Beijing time, as a start
-        start = (now.astimezone(BEIJING) + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+        # a court's judicial lot starts after its announcement's lead (domain.judicial): a month ahead
+        ahead = timedelta(days=32) if is_court else timedelta(days=1)
+        start = (now.astimezone(BEIJING) + ahead).replace(hour=10, minute=0, second=0, microsecond=0)
         values: dict[str, Any] = {
-            "kind": LotKind.COMMERCIAL.value,
+            "kind": (LotKind.JUDICIAL if is_court else LotKind.COMMERCIAL).value,
+            "court_name": page.user.display_name if is_court and page.user is not None else "",
             "category": "",
             "extension_minutes": DEFAULT_EXTENSION_SECONDS // 60,
             "withdrawal_allowed": True,
@@ -107,6 +111,7 @@ def _form(page: Page, lot: dict[str, Any] | None) -> Response:
     else:
         values = {
             **lot,
+            **(lot.get("judicial") or {}),
             "extension_minutes": int(lot["extension_seconds"]) // 60,
             "starts_local": beijing_local(lot["starts_at"]),
             "ends_local": beijing_local(lot["scheduled_ends_at"] or lot["ends_at"]),
@@ -118,6 +123,7 @@ def _form(page: Page, lot: dict[str, Any] | None) -> Response:
         may_submit=lot is None or can_submit(LotStatus(lot["status"])),
         categories_all=[c.value for c in Category],
         kinds=[k.value for k in LotKind],
+        is_court=is_court,
         sell_words=_script_words(),
     )
 

@@ -24,6 +24,7 @@ from ....domain.rules import Category
 from ....services import demo_support, lot_reads
 from ....services.types import User
 from .fixture import Fixture, FixtureError, load_fixture
+from .judicial import plan_judicial
 from .planner import DemoPlanError
 from .seeder import Seeder
 from .summary import summary
@@ -85,6 +86,7 @@ def _seed_afresh(
     scenarios = fixture.plan.lots
     seeder.plan_lots(0, [scenarios[index % len(scenarios)] for index in range(count)])
     plan_workplace(seeder, fixture, upload_max_bytes=container.settings.upload_max_bytes)
+    plan_judicial(seeder, fixture)
     seeder.run(session, progress=progress)
     return f"demo data created / 演示数据已生成 ({count} lots, and the sellers' and staff's workplace)"
 

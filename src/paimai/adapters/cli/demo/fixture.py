@@ -150,11 +150,12 @@ class Staff(Strict):
 class Seller(Strict):
     username: str
     display_name: str
-    kind: Literal["individual", "business"]
+    kind: Literal["individual", "business", "court"]
     shop_name: str
     about: str
     contact_phone: str  # checked as every application's (domain.sellers)
     licence_number: str = ""  # a business's 统一社会信用代码
+    court_name: str = ""  # a court's full name (it lists the judicial lots, demo/judicial.py)
 
 
 class Bidder(Strict):

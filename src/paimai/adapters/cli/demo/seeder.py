@@ -146,6 +146,7 @@ class Seeder:
                 seller.shop_name,
                 seller.about,
                 licence_number=seller.licence_number,
+                court_name=seller.court_name,
                 contact_phone=seller.contact_phone,
             )
             note = self.fixture.accounts.approval_note

@@ -37,6 +37,7 @@ from ....services import (
     idempotency,
     lifecycle,
     lots,
+    notices_judicial,
     sim_facts,
     watchlist,
     withdrawal,
@@ -609,10 +610,22 @@ def do_create_lot(sim: Simulation, uow: UnitOfWork, a: dict[str, Any]) -> dict[s
         withdrawal_allowed=a["withdrawal_allowed"],
         withdrawal_fee=a["withdrawal_fee"],
     )
-    category = Category.REAL_ESTATE if a["judicial"] else Category.ART
-    lot = lots.create_lot(
-        uow, seller, lots.LotDraft(title="模拟拍品 simulated lot", category=category, kind=kind, rules=rules)
+    category = Category(a["category"]) if a["judicial"] else Category.ART
+    court = {  # a judicial lot's court texts (domain.judicial): the simulator's court writes them all
+        "court_name": "模拟法院 Simulated court",
+        "case_number": "（2026）浙0102执1号",
+        "announcement": "拍卖公告 announcement",
+        "bidder_notice": "竞买须知 bidder's notice",
+    }
+    draft = lots.LotDraft(
+        title="模拟拍品 simulated lot",
+        category=category,
+        kind=kind,
+        rules=rules,
+        appraisal=a["appraisal"],
+        **(court if a["judicial"] else {}),
     )
+    lot = lots.create_lot(uow, seller, draft)
     return {"lot_id": lot.id}
 
 
@@ -624,6 +637,8 @@ def do_review(sim: Simulation, uow: UnitOfWork, a: dict[str, Any]) -> dict[str, 
 
 def do_deposit(sim: Simulation, uow: UnitOfWork, a: dict[str, Any]) -> dict[str, Any]:
     user = _user(sim, uow.session, a["user"])
+    if a.get("accept_notice"):  # the bidder's notice of a judicial lot, accepted before its deposit
+        notices_judicial.accept_notice(uow, user, _lot(sim, a["lot"]))
     deposit, created = deposits.pay_deposit(uow, user, _lot(sim, a["lot"]))
     return {"deposit_id": deposit.id, "amount": deposit.amount, "created": created}
 

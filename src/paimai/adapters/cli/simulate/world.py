@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ....domain import judicial as judicial_rules
 from ....domain.identity import check_digit
-from ....domain.rules import JUDICIAL_EXTENSION_SECONDS, JUDICIAL_MIN_HOURS
+from ....domain.rules import JUDICIAL_EXTENSION_SECONDS, JUDICIAL_MIN_HOURS, Category
 from ....simulation.steps import Step
 
 # Kinds that move money or make a record and go through an Idempotency-Key over HTTP: a duplicate request
@@ -296,6 +297,12 @@ class Chooser:
         court = seller is not None and seller.seller_kind == "court"
         judicial = (court and rng.random() < 0.7) or rng.random() < 0.03
         start = now + timedelta(seconds=rng.choice([-30, 0, 0, 60, 120, 300, 600, 1800, 3600]))
+        category = Category.REAL_ESTATE if judicial and rng.random() < 0.3 else Category.OTHER
+        if judicial:  # the announcement's lead (domain.judicial, the clock is the simulator's), now and then short
+            lead = judicial_rules.announcement_lead(category) + judicial_rules.REVIEW_ALLOWANCE
+            start = now + lead + timedelta(seconds=rng.choice([60, 600, 3600, 7200]))
+            if rng.random() < 0.05:
+                start = now + lead - timedelta(hours=1)  # LOT_INVALID (judicial_announcement_lead)
         hours = rng.uniform(JUDICIAL_MIN_HOURS, JUDICIAL_MIN_HOURS * 2) if judicial else rng.uniform(0.3, 8)
         end = start + timedelta(seconds=int(hours * 3600))
         if rng.random() < 0.03:
@@ -307,6 +314,16 @@ class Chooser:
         if rng.random() < 0.02:
             fee = deposit + 100  # LOT_INVALID
         reserve = None if judicial or rng.random() < 0.7 else start_price + increment * rng.randint(1, 8)
+        appraisal = None
+        if judicial:  # 一拍: start ≥ 70 % of the appraisal, deposit 5 %–20 % of the start, now and then not
+            appraisal = start_price * 100 // rng.choice([70, 75, 80, 90, 100])
+            low, high = judicial_rules.deposit_range(start_price)
+            deposit = rng.randint(low, high)
+            fee = 0
+            if rng.random() < 0.03:
+                appraisal = start_price * 2  # LOT_INVALID (judicial_start_below_appraisal)
+            if rng.random() < 0.03:
+                deposit = max(0, low - 1)  # LOT_INVALID (judicial_deposit_out_of_range)
         return {
             "user": name,
             "judicial": judicial,
@@ -319,6 +336,8 @@ class Chooser:
             "extension_seconds": JUDICIAL_EXTENSION_SECONDS if judicial else rng.choice([0, 60, 300, 600]),
             "withdrawal_allowed": rng.random() < 0.7,
             "withdrawal_fee": fee,
+            "category": category.value,
+            "appraisal": appraisal,
         }
 
     def _lot(self, model: Model, want: Callable[[LotView], bool], *, stray: float = 0.05) -> LotView | None:
@@ -350,7 +369,11 @@ class Chooser:
             candidates = [u for u in candidates if u.verified]
         user: UserView | None = self.pick(candidates) if candidates and rng.random() < 0.93 else None
         name = user.username if user else (lot.seller if rng.random() < 0.5 else self.anyone(model))
-        return None if name is None else {"user": name, "lot": lot.handle}
+        if name is None:
+            return None
+        # a judicial deposit waits for the bidder's notice: accepted first most of the time (NOTICE_NOT_ACCEPTED)
+        accept = lot.kind == "judicial" and rng.random() < 0.9
+        return {"user": name, "lot": lot.handle, "accept_notice": accept}
 
     def _bid(self, index: int, model: Model, now: datetime) -> dict[str, Any] | None:
         rng = self.rng

@@ -412,12 +412,26 @@
     }
   }
 
+  /* A judicial lot's notices are accepted first (the NOTICE panel shows while they are not): the box ticked,
+     the acceptance recorded, then the deposit. */
+  function acceptNotice() {
+    var panel = $('[data-panel="notice"]');
+    if (!panel || panel.hidden) { return Promise.resolve({ ok: true }); }
+    var box = $('[data-notice-accept]');
+    if (!box || !box.checked) { return Promise.resolve({ ok: false, unticked: true }); }
+    return P.api('POST', '/lots/' + lotId + '/notice-acceptance');
+  }
+
   function payDeposit(event) {
     var button = event.currentTarget;
     P.say(message(), '', 'info');
     working(button, true);
-    P.api('POST', '/lots/' + lotId + '/deposit', undefined, { idempotent: true }).then(function (result) {
+    acceptNotice().then(function (accepted) {
+      if (!accepted.ok) { return accepted; }
+      return P.api('POST', '/lots/' + lotId + '/deposit', undefined, { idempotent: true });
+    }).then(function (result) {
       working(button, false);
+      if (result.unticked) { P.say(message(), P.t('notice_accept_first'), 'error'); return; }
       if (result.ok) {
         P.say(message(), P.t('deposit_done'), 'success');
         if (lot) {

@@ -43,6 +43,11 @@
       starts_at: beijing(get('starts_at')),
       ends_at: beijing(get('ends_at'))
     };
+    if (body.kind === 'judicial' && form.querySelector('[data-judicial-fields]')) {
+      ['court_name', 'case_number', 'announcement', 'bidder_notice', 'as_is_notice', 'contact', 'viewing'].forEach(function (name) {
+        body[name] = get(name);
+      });
+    }
     var bad = [];
     ['start_price', 'increment', 'deposit', 'reserve_price', 'appraisal', 'withdrawal_fee'].forEach(function (name) {
       var value = fen(get(name));
@@ -85,6 +90,12 @@
 
   function lotForm(form) {
     var message = form.querySelector('[data-message]');
+    var judicialFields = form.querySelector('[data-judicial-fields]');
+    if (judicialFields && form.elements.kind) {
+      form.elements.kind.addEventListener('change', function () {
+        P.show(judicialFields, form.elements.kind.value === 'judicial');
+      });
+    }
     var lotId = form.getAttribute('data-lot-id');
     var busy = false;
     form.addEventListener('submit', function (event) {
