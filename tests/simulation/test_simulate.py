@@ -195,8 +195,8 @@ def test_shrinking_stops_when_its_budget_runs_out_even_mid_replay(monkeypatch: p
 @pytest.mark.parametrize(
     ("kind", "decision", "judged", "seed"),
     [
-        ("cancel", "cancel_auction", cancel_auction_as_it_is, 3),
-        ("suspend", "suspend_auction", suspend_auction_as_it_is, 34),
+        ("cancel", "cancel_auction", cancel_auction_as_it_is, 11),
+        ("suspend", "suspend_auction", suspend_auction_as_it_is, 3),
     ],
 )
 def test_an_action_judged_by_stale_time_is_caught(
