@@ -1,9 +1,9 @@
-"""Shared by the priority-buyer tests (HTTP and pages): a judicial lot scheduled an hour ahead, real-name
+"""Shared by the priority-buyer tests (HTTP and pages): a valid judicial lot before its start, real-name
 verification with a valid ID number per bidder, and registering a holder through the JSON API."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from conftest import Api
@@ -20,25 +20,38 @@ def verify(api: Api, headers: dict[str, str], n: int) -> None:
 
 
 def judicial_lot(api: Api, court: dict[str, str], staff: dict[str, str], **fields: Any) -> dict[str, Any]:
-    """A judicial lot scheduled to start in an hour and to run two days."""
-    now = api.now()
-    body: dict[str, Any] = {
-        "title": "朝阳区住宅 一拍 Flat in Chaoyang, first auction",
-        "category": "real_estate",
-        "kind": "judicial",
-        "start_price": START,
-        "increment": INC,
-        "deposit": 100_000,
-        "extension_seconds": 300,
-        "starts_at": (now + timedelta(hours=1)).isoformat(),
-        "ends_at": (now + timedelta(days=2)).isoformat(),
-    }
-    body.update(fields)
+    """A valid judicial lot (RULES §7: announced 16 days ahead, start 70 %+ of the appraisal), approved, not
+    started yet: priority buyers are registered before the start."""
+    body = api.judicial_body(
+        title="朝阳区车位 一拍 A parking space in Chaoyang, first auction",
+        category="other",  # a 15-day announcement (real estate's 30 would outlast the test's sign-ins)
+        appraisal=1_400_000,
+        start_price=START,
+        increment=INC,
+        deposit=100_000,
+    )
+    starts = datetime.fromisoformat(body["starts_at"])
+    body.update(ends_at=(starts + timedelta(days=2)).isoformat(), **fields)
     created = api.client.post("/api/v1/lots", headers=court, json=body)
     assert created.status_code == 201, created.text
     approved = api.client.post(f"/api/v1/staff/lots/{created.json()['id']}/approve", headers=staff)
     assert approved.status_code == 200, approved.text
     return dict(approved.json())
+
+
+def to_start(api: Api, lot: dict[str, Any], **signed_in: dict[str, str]) -> None:
+    """The clock moved to a second after the lot's start — past the sign-ins' lifetime, so each account named
+    (username=its headers) signs in again, its headers updated in place."""
+    lead = datetime.fromisoformat(lot["starts_at"]) - api.now()
+    assert api.advance(int(lead.total_seconds()) + 1).status_code == 200
+    for username, headers in signed_in.items():
+        headers.update(api.login(username))
+
+
+def pay_deposit(api: Api, headers: dict[str, str], lot_id: int) -> None:
+    """The 竞买须知 accepted, then the deposit frozen (a judicial lot takes no deposit before the notice)."""
+    assert api.accept_notice(headers, lot_id).status_code in (200, 201)
+    assert api.deposit(headers, lot_id).status_code == 201
 
 
 def register(api: Api, headers: dict[str, str], lot_id: int, **body: Any) -> Any:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from conftest import Api
-from priority_support import INC, START, judicial_lot, register, verify
+from priority_support import INC, START, judicial_lot, pay_deposit, register, to_start, verify
 
 
 def code(answer: Any) -> tuple[int, str]:
@@ -26,7 +26,8 @@ def test_the_court_registers_priority_buyers_before_bidding(api: Api) -> None:
     wang = api.user("wang")
     li = api.user("li")
     wang_id, li_id, court_id = user_id(api, wang), user_id(api, li), user_id(api, court)
-    lot_id = judicial_lot(api, court, staff)["id"]
+    lot = judicial_lot(api, court, staff)
+    lot_id = lot["id"]
 
     # not the court: refused; the court: registered, and it sees who
     assert code(register(api, li, lot_id, user_id=wang_id, rank=1, basis="co_owner")) == (403, "NOT_LOT_SELLER")
@@ -84,7 +85,7 @@ def test_the_court_registers_priority_buyers_before_bidding(api: Api) -> None:
     )
 
     # once bidding has started (by server time, before the scheduler ran), nothing changes any more
-    api.advance(3600)
+    to_start(api, lot, court=court)
     assert code(register(api, court, lot_id, user_id=li_id, rank=2, basis="tenant")) == (
         409,
         "PRIORITY_REGISTRATION_CLOSED",
@@ -102,11 +103,12 @@ def test_a_holders_same_amount_bid_leads_and_is_marked_in_the_record(api: Api) -
     zhao = api.user("zhao", top_up=10_000_000)  # an ordinary bidder
     for n, headers in enumerate((wang, zhao), start=1):
         verify(api, headers, n)
-    lot_id = judicial_lot(api, court, staff)["id"]
+    lot = judicial_lot(api, court, staff)
+    lot_id = lot["id"]
     assert register(api, court, lot_id, username="wang", rank=1, basis="co_owner").status_code == 201
-    api.advance(3600)
+    to_start(api, lot, court=court, wang=wang, zhao=zhao)
     for headers in (wang, zhao):
-        assert api.deposit(headers, lot_id).status_code == 201
+        pay_deposit(api, headers, lot_id)
 
     assert api.bid(zhao, lot_id, START + 2 * INC).status_code == 201
     lot = api.client.get(f"/api/v1/lots/{lot_id}", headers=wang).json()

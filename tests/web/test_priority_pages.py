@@ -9,7 +9,7 @@ import re
 from web_support import HTML, sign_in, sqlite_only
 
 from conftest import Api
-from priority_support import INC, START, judicial_lot, register, verify
+from priority_support import INC, START, judicial_lot, pay_deposit, register, to_start, verify
 
 db_url = sqlite_only
 
@@ -27,11 +27,12 @@ def test_the_record_tags_a_holders_rows_and_the_holder_sees_their_rank(api: Api)
     zhao = api.user("zhao", top_up=10_000_000)
     verify(api, wang, 1)
     verify(api, zhao, 2)
-    lot_id = judicial_lot(api, court, staff)["id"]
+    lot = judicial_lot(api, court, staff)
+    lot_id = lot["id"]
     assert register(api, court, lot_id, username="wang", rank=1, basis="tenant").status_code == 201
-    api.advance(3600)
+    to_start(api, lot, court=court, wang=wang, zhao=zhao)
     for headers in (wang, zhao):
-        assert api.deposit(headers, lot_id).status_code == 201
+        pay_deposit(api, headers, lot_id)
     assert api.bid(zhao, lot_id, START + INC).status_code == 201
 
     sign_in(api, "wang")
