@@ -99,8 +99,10 @@ def demo(
     lots: Annotated[int, typer.Option(min=7, max=200, help="how many lots")] = 30,
     password: Annotated[str, typer.Option(help="every demo account's password (10+, not common)")] = "paimai-demo",  # noqa: S107
 ) -> None:
-    """Seed demo data: staff, two sellers, bidders with wallets, lots in every category and state. Safe to run
-    again: it adds nothing, or only fresh live lots once the earlier ones have ended."""
+    """Seed demo data: staff, two sellers and a court, bidders with wallets, lots in every category and state
+    (judicial ones and a suspended one too), and the sellers' and staff's workplace: applications waiting and
+    rejected, a draft, a lot in review, a rejected lot, a frozen account, a cash-out, the audit log. Safe to
+    run again: it adds nothing, or only fresh live lots once the earlier ones have ended."""
     from ...bootstrap import Container
     from ...persistence.migrate import upgrade
     from .demo import DemoConflict, FixtureError, seed
