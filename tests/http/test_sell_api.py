@@ -132,7 +132,10 @@ def test_a_rejected_lot_shows_its_reason_and_is_mended_and_resubmitted(api: Api)
     ]
     mended = api.client.patch(f"/api/v1/lots/{lot['id']}", headers=seller, json={"description": "新照片"})
     assert mended.json()["status"] == "rejected"
-    assert api.client.post(f"/api/v1/lots/{lot['id']}/submit", headers=seller).json()["status"] == "pending_review"
+    resubmitted = api.client.post(f"/api/v1/lots/{lot['id']}/submit", headers=seller).json()
+    assert (resubmitted["status"], resubmitted["review_note"]) == ("pending_review", None)  # the old reason is gone
+    audit = api.client.get("/api/v1/staff/audit", headers=staff, params={"object_id": lot["id"]}).json()["items"]
+    assert [(e["action"], e["reason"]) for e in audit] == [("lot.reject", "照片不清晰")]  # and kept in the log
 
 
 def test_a_draft_is_deleted_and_my_lots_groups_by_state(api: Api) -> None:

@@ -110,6 +110,7 @@ def submit_lot(uow: UnitOfWork, seller: User, lot_id: int) -> Lot:
         raise DomainError(ErrorCode.SELLER_NOT_APPROVED)
     rules = validate_listing(rules_of(lot), listing_of(lot), uow.now)
     lot.status = submitted(LotStatus(lot.status), rules.ends_at, uow.now).value
+    lot.review_note = None  # a rejection's reason is for the lot as it was; the audit log keeps it
     save_due(lot)
     uow.session.flush()
     return lot
