@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from ...domain.errors import DomainError, ErrorCode
 from ...services import staff_detail_reads, staff_reads
 from ..http import api, media_api, staff_api
-from .staff_pages import PAGE_SIZE, _number, _staff_page
+from .staff_pages import PAGE_SIZE, _staff_object_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,13 +25,11 @@ MISSING = (ErrorCode.LOT_NOT_FOUND, ErrorCode.NOT_FOUND)
 
 @router.get("/staff/lots/{lot_id}")
 def staff_lot(request: Request, lot_id: str) -> Response:
-    view = _staff_page(request)
-    if isinstance(view, Response):
-        return view
+    found = _staff_object_page(request, lot_id)
+    if isinstance(found, Response):
+        return found
+    view, wanted = found
     page = view.page
-    wanted = _number(lot_id)
-    if wanted is None:
-        return page.not_found()
     try:
         lot = api.get_lot(lot_id=wanted, container=page.container, viewer=view.staff)
     except DomainError as error:
@@ -59,13 +57,11 @@ def staff_lot(request: Request, lot_id: str) -> Response:
 
 @router.get("/staff/applications/{application_id}")
 def staff_application(request: Request, application_id: str) -> Response:
-    view = _staff_page(request)
-    if isinstance(view, Response):
-        return view
+    found = _staff_object_page(request, application_id)
+    if isinstance(found, Response):
+        return found
+    view, wanted = found
     page = view.page
-    wanted = _number(application_id)
-    if wanted is None:
-        return page.not_found()
     try:
         with page.container.reading() as session:
             application = staff_detail_reads.application(session, wanted)

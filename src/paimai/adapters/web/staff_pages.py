@@ -43,6 +43,18 @@ def _staff_page(request: Request) -> StaffPage | Response:
     return StaffPage(page, page.user)
 
 
+def _staff_object_page(request: Request, raw_id: str) -> tuple[StaffPage, int] | Response:
+    """A detail page's guard: the staff page as above, and its object's id from the path (not a number: the
+    not-found page, as for an unknown id)."""
+    view = _staff_page(request)
+    if isinstance(view, Response):
+        return view
+    wanted = _number(raw_id)
+    if wanted is None:
+        return view.page.not_found()
+    return view, wanted
+
+
 def _tab(value: str | None, tabs: tuple[str, ...]) -> str:
     return value if value in tabs else tabs[0]
 
@@ -174,13 +186,11 @@ def staff_users(request: Request, q: str | None = None, cursor: str | None = Non
 
 @router.get("/staff/users/{user_id}")
 def staff_user(request: Request, user_id: str) -> Response:
-    view = _staff_page(request)
-    if isinstance(view, Response):
-        return view
+    found = _staff_object_page(request, user_id)
+    if isinstance(found, Response):
+        return found
+    view, wanted = found
     page = view.page
-    wanted = _number(user_id)
-    if wanted is None:
-        return page.not_found()
     try:
         account = staff_api.get_user(user_id=wanted, user=view.staff, container=page.container)
     except DomainError as error:
