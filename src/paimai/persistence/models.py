@@ -186,6 +186,12 @@ class Lot(Base):
     as_is_notice: Mapped[str] = mapped_column(Text, default="", server_default="")
     contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
     viewing: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A judicial property is sold in rounds, each its own lot (domain.judicial rounds): the round's number
+    # (1 = 一拍), its kind (first 一拍, second 二拍, sale 变卖, reauction 重新拍卖 after 悔拍 or a rescission)
+    # and the lot of the round before; a commercial lot is round 1 of its own.
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    round_kind: Mapped[str] = mapped_column(String(16), default="first", server_default="first")
+    previous_lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"), index=True)
 
 
 class NoticeAcceptance(Base):
