@@ -43,6 +43,15 @@ def refuse_registration_change(kind: LotKind, status: LotStatus, starts_at: date
         raise DomainError(ErrorCode.PRIORITY_REGISTRATION_CLOSED, status=status.value, starts_at=starts_at.isoformat())
 
 
+def registration_open(kind: LotKind, status: LotStatus, starts_at: datetime, now: datetime) -> bool:
+    """Whether the court's desk offers the register / remove forms now (the same rule as the refusal)."""
+    try:
+        refuse_registration_change(kind, status, starts_at, now)
+    except DomainError:
+        return False
+    return True
+
+
 def refuse_holder(
     *, holder_id: int, seller_id: int, holder_is_staff: bool, rank: int, already_registered: bool
 ) -> None:

@@ -1,13 +1,15 @@
-"""Judicial auctions (issue 9): a bidder accepts the lot's 竞买须知 and as-is notice before the deposit."""
+"""Judicial auctions (issue 9): a bidder accepts the lot's 竞买须知 and as-is notice before the deposit; the
+court reads who registered (by alias)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from ...services import notices_judicial
+from ...services import court_reads, notices_judicial
 from .deps import ContainerDep, UserDep
 from .schemas import Id, iso
 
@@ -27,3 +29,12 @@ def accept_notice(lot_id: Id, user: UserDep, container: ContainerDep) -> JSONRes
         row, created = notices_judicial.accept_notice(uow, user, lot_id)
         body: dict[str, Any] = {"lot_id": row.lot_id, "accepted_at": iso(row.accepted_at), "created": created}
     return JSONResponse(body, status_code=201 if created else 200)
+
+
+@router.get("/lots/{lot_id}/registrations")
+def registrations(lot_id: Id, user: UserDep, container: ContainerDep) -> dict[str, Any]:
+    """报名情况, for the lot's court and staff: each deposit paid (alias, amount, status, times) and each bidder
+    who only accepted the notice; aliases only — bidders stay secret until the sale ends. NOT_LOT_SELLER (403)
+    for anyone else; NOTICE_NOT_APPLICABLE (409) on a commercial lot."""
+    with container.reading() as session:
+        return asdict(court_reads.registrations(session, user, lot_id))

@@ -19,6 +19,7 @@ from ...domain.lots import ENDED, LotStatus, ManageAction
 from ...domain.notices import NoticeKind
 from ...domain.order_views import DeadlineKind
 from ...domain.orders import CloseReason, OrderAction, OrderStatus, RefundReason, Role
+from ...domain.priority import PriorityBasis
 from ...domain.rules import Category, LotKind, LotProblem
 from ...domain.second_chance import OfferStatus
 from ...domain.staff import ObjectType, StaffAction
@@ -98,6 +99,8 @@ FAMILIES: tuple[Family, ...] = (
     # the back office's audit log (adapters/web/staff_pages.py): an entry's object kind and its action
     Family("staff_obj_", _values(ObjectType)),
     Family("staff_action_", _values(StaffAction)),
+    # the court's desk (adapters/web/court_pages.py): why a priority buyer has the right
+    Family("priority_basis_", _values(PriorityBasis)),
     # suspend / resume / cancel a published lot (templates/_lot_manage.html)
     Family("manage_", _values(ManageAction)),
     Family(
