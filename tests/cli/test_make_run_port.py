@@ -14,8 +14,10 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.skipif(shutil.which("make") is None, reason="make not installed")
 @pytest.mark.parametrize(("args", "port"), [([], "8000"), (["PORT=8101"], "8101")])
 def test_make_run_port(args: list[str], port: str) -> None:
+    make = shutil.which("make")
+    assert make is not None
     out = subprocess.run(
-        ["make", "-n", "-s", "-C", str(ROOT), "run", *args], capture_output=True, text=True, check=True
+        [make, "-n", "-s", "-C", str(ROOT), "run", *args], capture_output=True, text=True, check=True
     ).stdout
     serve = [line for line in out.splitlines() if "paimai serve" in line]
     assert serve and serve[-1].rstrip().endswith(f"--port {port}")
