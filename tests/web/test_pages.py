@@ -363,3 +363,12 @@ def test_bid_record_is_numbered_from_one_and_english_header_says_live_once(api: 
     english = api.client.get(f"/lots/{vase['id']}?lang=en").text
     header = english[english.index('class="lot-tags"') : english.index("</div>", english.index('class="lot-tags"'))]
     assert header.count(">Live<") == 1, header
+
+
+def test_list_page_has_one_search_box_other_pages_keep_the_header_one(api: Api, market: dict[str, Any]) -> None:
+    """Issue 13: the list page showed the header's search box and the filters' one."""
+    for lang in ("zh", "en"):
+        listing = api.client.get(f"/?lang={lang}").text
+        assert listing.count('type="search" name="q"') == 1
+    lot = api.client.get(f"/lots/{market['vase']['id']}").text
+    assert lot.count('type="search" name="q"') == 1  # the header's box, which searches the list
