@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
+PORT ?= 8000
 
 .PHONY: run test install install-test lint typecheck unit bench mutate clean messages compile-messages simulate-ci
 
@@ -35,7 +36,7 @@ compile-messages:
 
 run: install
 	$(BIN)/paimai demo
-	$(BIN)/paimai serve --host 127.0.0.1 --port 8000
+	$(BIN)/paimai serve --host 127.0.0.1 --port $(PORT)
 
 lint: install-test
 	$(BIN)/ruff check src tests bench

@@ -147,6 +147,8 @@ def test_live_bidding_in_the_browser(tmp_path: Path, browser: Any) -> None:
         first_row = page.locator("[data-record] tr").first
         expect(first_row.locator(".alias")).to_have_text(alias_b)
         expect(first_row.locator(".bid-status")).to_have_text("领先")
+        # bids are numbered 1..n (the lot-started event takes seq 1; the row keeps its seq in data-seq)
+        expect(page.locator("[data-record] tr td:first-child")).to_have_text(["#2", "#1"])
         expect(page.locator("[data-record] tr.mine .bid-status")).to_have_text("出局")
         expect(page.locator("[data-next-valid]")).to_have_text("¥1,400.00")
         expect(page.locator("[data-leader-note]")).to_be_hidden()
@@ -217,7 +219,7 @@ def test_live_bidding_in_the_browser(tmp_path: Path, browser: Any) -> None:
         expect(page.locator("html")).to_have_attribute("lang", "en")
         shoot(page, "list-desktop-en")
         page.goto(f"{base}{lot_path}")
-        expect(page.locator("[data-live-indicator]")).to_have_text("Live")
+        expect(page.locator("[data-live-indicator]")).to_have_text("Live updates")
         expect(page.locator("[data-record] tr[data-seq='6'] .bid-status")).to_have_text("Withdrawn")
         shoot(page, "lot-desktop-en")
         page.goto(f"{base}/me")

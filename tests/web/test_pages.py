@@ -347,3 +347,28 @@ def test_withdrawn_bid_shows_in_the_record_and_the_personal_centre(api: Api, mar
     lot_for_bob = api.client.get(f"/lots/{vase['id']}").text
     assert "补缴保证金 ¥50.00" in lot_for_bob  # the fee came out of the deposit
     assert "hidden" in form_tag(lot_for_bob)
+
+
+def test_bid_record_is_numbered_from_one_and_english_header_says_live_once(api: Api, market: dict[str, Any]) -> None:
+    """Issue 13: the lot-started event takes seq 1, so numbering by seq started at #2; the English header
+    showed "Live" both as the status badge and as the live-updates indicator."""
+    vase = market["vase"]
+    text = api.client.get(f"/lots/{vase['id']}").text
+    record = text[text.index("data-record>") :]
+    rows = re.findall(r'data-seq="(\d+)">\s*<td title="seq (\d+)">#(\d+)</td>', record)
+    assert len(rows) == 2
+    assert [int(n) for _, _, n in rows] == [2, 1]  # newest first, numbered 1..n
+    assert all(a == b for a, b, _ in rows)  # the row keeps its seq
+    assert min(int(s) for s, _, _ in rows) > 1  # (the case that showed the defect)
+    english = api.client.get(f"/lots/{vase['id']}?lang=en").text
+    header = english[english.index('class="lot-tags"') : english.index("</div>", english.index('class="lot-tags"'))]
+    assert header.count(">Live<") == 1, header
+
+
+def test_list_page_has_one_search_box_other_pages_keep_the_header_one(api: Api, market: dict[str, Any]) -> None:
+    """Issue 13: the list page showed the header's search box and the filters' one."""
+    for lang in ("zh", "en"):
+        listing = api.client.get(f"/?lang={lang}").text
+        assert listing.count('type="search" name="q"') == 1
+    lot = api.client.get(f"/lots/{market['vase']['id']}").text
+    assert lot.count('type="search" name="q"') == 1  # the header's box, which searches the list

@@ -30,7 +30,10 @@ SHOWN_STATUSES = (
 )
 AUDIT_LIMIT = 10_000  # more than a demo's staff ever decide
 # `make run` serves right after the demo; anyone else starts the server from the project's .venv.
-NEXT_STEP = "  next 下一步: make run (or .venv/bin/paimai serve)  →  http://127.0.0.1:8000"
+NEXT_STEP = (
+    "  next 下一步: make run  (or: .venv/bin/paimai serve --port 8000;  another port: make run PORT=8101)"
+    "  →  http://127.0.0.1:8000"
+)
 
 
 def summary(container: Container, fixture: Fixture, password: str) -> str:

@@ -193,10 +193,12 @@
     watchClosing();
   }
 
-  function recordRow(bid, mine) {
+  function recordRow(bid, mine, number) {
     var tr = P.el('tr', 'row-' + bid.status + (mine ? ' mine' : '') + (bid.seq > topSeqInRecord ? ' fresh' : ''));
-    tr.setAttribute('data-seq', String(bid.seq));
-    tr.appendChild(P.el('td', null, '#' + bid.seq));
+    tr.setAttribute('data-seq', String(bid.seq));  /* the lot's sequence number stays on the row for the record */
+    var num = P.el('td', null, '#' + number);      /* bids are shown numbered 1..n in the order they were placed */
+    num.setAttribute('title', 'seq ' + bid.seq);
+    tr.appendChild(num);
     var alias = P.el('td', 'alias', bid.alias);
     if (mine) {
       alias.appendChild(document.createTextNode(' '));
@@ -230,8 +232,9 @@
     var alias = myAlias();
     var fragment = document.createDocumentFragment();
     var top = 0;
+    var seqs = bids.map(function (b) { return b.seq; }).sort(function (a, b) { return a - b; });
     for (var i = 0; i < bids.length; i++) {
-      fragment.appendChild(recordRow(bids[i], Boolean(alias) && bids[i].alias === alias));
+      fragment.appendChild(recordRow(bids[i], Boolean(alias) && bids[i].alias === alias, seqs.indexOf(bids[i].seq) + 1));
       top = Math.max(top, bids[i].seq);
     }
     if (!bids.length) {
