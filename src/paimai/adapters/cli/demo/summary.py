@@ -108,6 +108,13 @@ def workplace_lines(session: Session, fixture: Fixture, users: dict[str, User], 
             counts = " · ".join(f"{shelf} {len(shelves[shelf])}" for shelf in shown)
             what = f"我的拍品 {counts} (rejected: staff's reason shown, mend and resubmit)"
             lines.append(_open(seller, "/sell/lots", what))
+    for court in (s for s in fixture.accounts.sellers if s.kind == "court" and s.username in users):
+        shelves = selling.my_lots(session, users[court.username], now)
+        for lot in sorted(
+            (lot for shelf in shelves.values() for lot in shelf if lot.kind == "judicial"), key=lambda x: x.id
+        ):
+            what = f"司法管理 court desk: {lot.status} · 报名 {lot.deposit_count} · {lot.title}"
+            lines.append(_open(court.username, f"/sell/lots/{lot.id}/court", what))
     cash_out = place.cash_out
     done = wallet_service.cash_outs(session, users[cash_out.seller].id, 1, None) if cash_out.seller in users else []
     if done:
