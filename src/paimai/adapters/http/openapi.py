@@ -85,9 +85,12 @@ NO_CONFLICT = {
     "/api/v1/lots/{lot_id}/watch",
 }
 # Reads that can be forbidden although they are not under /staff/: another party's order or offer.
-FORBIDDEN_READS = {"/api/v1/orders/{order_id}", "/api/v1/offers/{offer_id}"}
+FORBIDDEN_READS = {"/api/v1/orders/{order_id}", "/api/v1/offers/{offer_id}", "/api/v1/lots/{lot_id}/registrations"}
 
-EXTRA = {"/api/v1/auth/login": {"401"}}  # a wrong password (INVALID_CREDENTIALS)
+EXTRA = {
+    "/api/v1/auth/login": {"401"},  # a wrong password (INVALID_CREDENTIALS)
+    "/api/v1/lots/{lot_id}/registrations": {"409"},  # a commercial lot has none (NOTICE_NOT_APPLICABLE)
+}
 
 SECURITY_SCHEMES = {
     "bearerAuth": {"type": "http", "scheme": "bearer", "description": "the token of POST /api/v1/auth/login"},
