@@ -54,6 +54,11 @@ def test_a_sold_judicial_lot_has_a_public_confirmation_as_json_and_pdf(api: Api)
     for expected in ("王小明", body["buyer_masked_id"], "(2026)浙0106执1234号", "7,000.00"):
         assert expected in text, expected
 
+    # the order behind it charges no commission (RULES §7: no platform fee on judicial lots)
+    wang = api.login("wang")
+    (order,) = [o for o in api.client.get("/api/v1/me/orders", headers=wang).json()["items"] if o["lot_id"] == lot_id]
+    assert (order["price"], order["commission"]) == (PRICE, 0)
+
 
 def test_lots_without_a_confirmation(api: Api) -> None:
     staff = api.user("staff", staff=True)
