@@ -148,16 +148,16 @@ def test_stateful_runs_follow_the_documents_links(api: Api) -> None:
     """Schemathesis's stateful run chains calls through the OpenAPI links (a lot listed → approved → a
     deposit → a bid → its withdrawal …), each as the role that makes it; the same checks hold at each step."""
     state = world(api)
-    # The back office's account and audit operations, the uploads, a judicial lot's priority holders and
-    # notice, and suspending or resuming carry no links of their own (a file is no id to chain), so they add
-    # nothing to a chained run but dilute the derandomised walk (which then never reaches a review): they
-    # are fuzzed by the test above.
+    # The back office's account and audit operations, the uploads, a judicial lot's priority holders,
+    # notice, registrations and confirmation, and suspending or resuming carry no links of their own (a file is no id to
+    # chain), so they add nothing to a chained run but dilute the derandomised walk (which then never reaches
+    # a review): they are fuzzed by the test above.
     schema = (
         schemathesis.openapi.from_asgi("/openapi.json", api.client.app)
         .exclude(path=STREAM)
         .exclude(path_regex=r"^/api/v1/staff/(users|audit)")
         .exclude(path_regex=r"/images|^/media/|documents")
-        .exclude(path_regex=r"/priority-holders|/notice-acceptance|/registrations$|/suspend$|/resume$")
+        .exclude(path_regex=r"/priority-holders|/notice-acceptance|/registrations$|/confirmation|/suspend$|/resume$")
     )
     seen: Counter[str] = Counter()
 

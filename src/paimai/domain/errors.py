@@ -144,6 +144,8 @@ class ErrorCode(Enum):
     ANNOUNCEMENT_LEAD_TOO_SHORT = ErrorKind.CONFLICT
     NOTICE_NOT_ACCEPTED = ErrorKind.CONFLICT
     NOTICE_NOT_APPLICABLE = ErrorKind.CONFLICT
+    # 成交确认书 (domain.confirmation): only a sold judicial lot whose order stands has one
+    CONFIRMATION_NOT_AVAILABLE = ErrorKind.NOT_FOUND
 
 
 class InvariantError(RuntimeError):

@@ -15,6 +15,7 @@ from ..realtime import sse
 from ..web.mount import install as install_pages
 from . import (
     api,
+    confirmation_api,
     errors,
     judicial_api,
     media_api,
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(media_api.router)
     app.include_router(priority_api.router)
     app.include_router(judicial_api.router)
+    app.include_router(confirmation_api.router)
     app.include_router(sse.router)
     install_pages(app)
     openapi.install(app)

@@ -12,7 +12,16 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import court_pages, order_pages, pages, sales_pages, sell_pages, staff_detail_pages, staff_pages
+from . import (
+    confirmation_pages,
+    court_pages,
+    order_pages,
+    pages,
+    sales_pages,
+    sell_pages,
+    staff_detail_pages,
+    staff_pages,
+)
 from .rendering import STATIC_DIR, Page, build_environment
 
 
@@ -53,4 +62,5 @@ def install(app: FastAPI) -> None:
     app.include_router(sales_pages.router)
     app.include_router(staff_pages.router)
     app.include_router(staff_detail_pages.router)
+    app.include_router(confirmation_pages.router)
     _install_not_found_page(app)

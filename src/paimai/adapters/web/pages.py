@@ -18,7 +18,7 @@ from ...domain.errors import DomainError, ErrorCode
 from ...domain.rules import Category, LotKind
 from ...services import withdrawal as withdrawal_service
 from ..http import api, wallet_api, watchlist_api, withdrawal_api
-from . import order_pages
+from . import confirmation_pages, order_pages
 from .redirects import safe_next
 from .rendering import PAGE_SIZE, PUBLIC_STATUSES, Page
 
@@ -105,6 +105,7 @@ def lot_page(request: Request, lot_id: str) -> Response:
         extension_window=extension_window,
         withdrawal_quota=platform.withdrawal_quota_per_day,
         payment_hours=platform.payment_deadline_hours,
+        confirmation=confirmation_pages.of_lot(page, int(lot_id)) if lot["kind"] == LotKind.JUDICIAL.value else None,
     )
 
 

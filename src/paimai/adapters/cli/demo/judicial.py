@@ -21,8 +21,8 @@ from functools import partial
 from sqlalchemy.orm import Session
 
 from ....domain.calendar import beijing_hour
-from ....domain.rules import JUDICIAL_EXTENSION_SECONDS, Category, LotKind, LotRules
 from ....domain.priority import PriorityBasis
+from ....domain.rules import JUDICIAL_EXTENSION_SECONDS, Category, LotKind, LotRules
 from ....services import bidding, deposits, lot_reads, lots, notices_judicial, priority
 from ....services.types import Lot
 from ....services.uow import UnitOfWork
