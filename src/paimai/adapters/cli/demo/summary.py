@@ -115,6 +115,9 @@ def workplace_lines(session: Session, fixture: Fixture, users: dict[str, User], 
         ):
             what = f"司法管理 court desk: {lot.status} · 报名 {lot.deposit_count} · {lot.title}"
             lines.append(_open(court.username, f"/sell/lots/{lot.id}/court", what))
+            if lot.status == "sold":
+                what = "成交确认书 confirmation of sale, public: buyer named, ID masked; PDF linked"
+                lines.append(_open("anyone", f"/lots/{lot.id}/confirmation", what))
     cash_out = place.cash_out
     done = wallet_service.cash_outs(session, users[cash_out.seller].id, 1, None) if cash_out.seller in users else []
     if done:
