@@ -144,6 +144,16 @@ class ErrorCode(Enum):
     ANNOUNCEMENT_LEAD_TOO_SHORT = ErrorKind.CONFLICT
     NOTICE_NOT_ACCEPTED = ErrorKind.CONFLICT
     NOTICE_NOT_APPLICABLE = ErrorKind.CONFLICT
+    # judicial rounds (domain.rounds): one code per RoundRefusal, same name
+    ROUND_NOT_FINISHED = ErrorKind.CONFLICT
+    ROUND_SOLD = ErrorKind.CONFLICT
+    JUDICIAL_SALE_ENDED = ErrorKind.CONFLICT
+    NEXT_ROUND_EXISTS = ErrorKind.CONFLICT
+    SECOND_ROUND_TOO_LATE = ErrorKind.CONFLICT
+    SECOND_ROUND_START_TOO_LOW = ErrorKind.INVALID
+    ROUND_LEAD_TOO_SHORT = ErrorKind.INVALID
+    SALE_PRICE_FIXED = ErrorKind.INVALID
+    NEXT_ROUND_NOT_JUDICIAL = ErrorKind.CONFLICT
 
 
 class InvariantError(RuntimeError):
