@@ -146,6 +146,16 @@ class ErrorCode(Enum):
     NOTICE_NOT_APPLICABLE = ErrorKind.CONFLICT
     # 成交确认书 (domain.confirmation): only a sold judicial lot whose order stands has one
     CONFIRMATION_NOT_AVAILABLE = ErrorKind.NOT_FOUND
+    # judicial rounds (domain.rounds): one code per RoundRefusal, same name
+    ROUND_NOT_FINISHED = ErrorKind.CONFLICT
+    ROUND_SOLD = ErrorKind.CONFLICT
+    JUDICIAL_SALE_ENDED = ErrorKind.CONFLICT
+    NEXT_ROUND_EXISTS = ErrorKind.CONFLICT
+    SECOND_ROUND_TOO_LATE = ErrorKind.CONFLICT
+    SECOND_ROUND_START_TOO_LOW = ErrorKind.INVALID
+    ROUND_LEAD_TOO_SHORT = ErrorKind.INVALID
+    SALE_PRICE_FIXED = ErrorKind.INVALID
+    NEXT_ROUND_NOT_JUDICIAL = ErrorKind.CONFLICT
 
 
 class InvariantError(RuntimeError):

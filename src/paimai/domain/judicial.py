@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from . import rounds
 from .errors import DomainError, ErrorCode
+from .rounds import RoundKind
 from .rules import Category, LotKind, LotProblem, LotRules
 
 START_MIN_PERCENT = 70  # 一拍: the start is at least 70 % of the appraisal (评估价)
@@ -45,13 +47,17 @@ class JudicialListing:
     viewing: str = ""  # 看样
 
 
-def announcement_lead(category: Category) -> timedelta:
-    """How long the announcement is public before bidding starts: 30 days for real estate, else 15."""
+def announcement_lead(category: Category, round_kind: RoundKind = RoundKind.FIRST) -> timedelta:
+    """How long the announcement is public before bidding starts: for a 一拍 30 days for real estate, else 15;
+    a later round has its own (domain.rounds: 二拍 15 / 7)."""
+    later = rounds.announcement_lead(round_kind, category is Category.REAL_ESTATE)
+    if later is not None:
+        return later
     return timedelta(days=REAL_ESTATE_ANNOUNCEMENT_DAYS if category is Category.REAL_ESTATE else ANNOUNCEMENT_DAYS)
 
 
-def earliest_start(category: Category, announced_at: datetime) -> datetime:
-    return announced_at + announcement_lead(category)
+def earliest_start(category: Category, announced_at: datetime, round_kind: RoundKind = RoundKind.FIRST) -> datetime:
+    return announced_at + announcement_lead(category, round_kind)
 
 
 def deposit_range(start_price: int) -> tuple[int, int]:
@@ -67,8 +73,11 @@ def case_number_valid(value: str) -> bool:
     return CASE_NUMBER.match(value.strip()) is not None
 
 
-def listing_problems(rules: LotRules, listing: JudicialListing, now: datetime) -> list[dict[str, object]]:
-    """The judicial rules a lot breaks, each {code, …params}, judged as of listing at `now`."""
+def listing_problems(
+    rules: LotRules, listing: JudicialListing, now: datetime, round_kind: RoundKind = RoundKind.FIRST
+) -> list[dict[str, object]]:
+    """The judicial rules a lot breaks, each {code, …params}, judged as of listing at `now`. A later round's
+    start is judged against the round before (domain.rounds), not the appraisal; its lead is its own."""
     problems: list[dict[str, object]] = []
 
     def problem(code: LotProblem, **params: object) -> None:
@@ -76,7 +85,7 @@ def listing_problems(rules: LotRules, listing: JudicialListing, now: datetime) -
 
     if listing.appraisal is None or listing.appraisal <= 0:
         problem(LotProblem.JUDICIAL_APPRAISAL_REQUIRED)
-    elif rules.start_price < minimum_start(listing.appraisal):
+    elif round_kind is RoundKind.FIRST and rules.start_price < minimum_start(listing.appraisal):
         problem(
             LotProblem.JUDICIAL_START_BELOW_APPRAISAL,
             percent=START_MIN_PERCENT,
@@ -92,11 +101,11 @@ def listing_problems(rules: LotRules, listing: JudicialListing, now: datetime) -
             maximum=high,
         )
     if rules.starts_at.tzinfo is not None:
-        soonest = earliest_start(listing.category, now + REVIEW_ALLOWANCE)
+        soonest = earliest_start(listing.category, now + REVIEW_ALLOWANCE, round_kind)
         if rules.starts_at < soonest:
             problem(
                 LotProblem.JUDICIAL_ANNOUNCEMENT_LEAD,
-                days=announcement_lead(listing.category).days,
+                days=announcement_lead(listing.category, round_kind).days,
                 earliest_start=soonest.isoformat(),
             )
     if not listing.court_name.strip():
@@ -110,27 +119,31 @@ def listing_problems(rules: LotRules, listing: JudicialListing, now: datetime) -
     return problems
 
 
-def validate_listing(rules: LotRules, listing: JudicialListing | None, now: datetime) -> LotRules:
+def validate_listing(
+    rules: LotRules, listing: JudicialListing | None, now: datetime, round_kind: RoundKind = RoundKind.FIRST
+) -> LotRules:
     """Every rule of a lot at once (RULES §2 and, for a judicial lot, §7): one LOT_INVALID listing them all.
     The judicial reserve is set here (= the start), so the caller stores what this returns."""
     problems = rules.problems()  # a reserve given to a judicial lot must be its start (or none: it is set)
     if rules.kind is LotKind.JUDICIAL:
         if listing is None:
             listing = JudicialListing(category=Category.OTHER, appraisal=None)
-        problems.extend(listing_problems(rules, listing, now))
+        problems.extend(listing_problems(rules, listing, now, round_kind))
     if problems:
         raise DomainError(ErrorCode.LOT_INVALID, problems=problems)
     return rules.with_system_reserve()
 
 
-def require_lead_at_approval(category: Category, starts_at: datetime, now: datetime) -> None:
+def require_lead_at_approval(
+    category: Category, starts_at: datetime, now: datetime, round_kind: RoundKind = RoundKind.FIRST
+) -> None:
     """Approving publishes the announcement now: bidding must start at least the lead after it, else the lot
     is refused (ANNOUNCEMENT_LEAD_TOO_SHORT) and the court lists it again with a later start."""
-    soonest = earliest_start(category, now)
+    soonest = earliest_start(category, now, round_kind)
     if starts_at < soonest:
         raise DomainError(
             ErrorCode.ANNOUNCEMENT_LEAD_TOO_SHORT,
-            days=announcement_lead(category).days,
+            days=announcement_lead(category, round_kind).days,
             starts_at=starts_at.isoformat(),
             earliest_start=soonest.isoformat(),
         )

@@ -1,8 +1,7 @@
 """Judicial rounds (RULES.md §7): which next round a lot allows, and the rules each round's listing obeys.
 
-Pure: takes `now` and plain facts about the previous round, returns a decision. Not yet wired into
-services/HTTP (see the rounds branch report); refusals are `RoundRefusal` values to be mapped onto
-ErrorCode/LotProblem entries when the service is added.
+Pure: takes `now` and plain facts about the previous round, returns a decision. Refusals are
+`RoundRefusal` values; `refusal_error` turns one into the DomainError of the same name (services/rounds.py).
 """
 
 from __future__ import annotations
@@ -10,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+
+from .errors import DomainError, ErrorCode
 
 SECOND_ROUND_WINDOW = timedelta(days=30)  # 二拍 must be listed within 30 days of the 一拍 end
 SECOND_ROUND_MIN_PERCENT = 80  # 二拍 start ≥ 80 % of the 一拍 start
@@ -142,3 +143,9 @@ def sale_next_step_at(listed_at: datetime, committed_at: datetime | None) -> dat
 def commitment_valid(price: int, amount: int, deposit_paid: bool) -> bool:
     """A commitment is a bid at exactly the fixed price by a bidder whose deposit is paid."""
     return deposit_paid and amount == price
+
+
+def refusal_error(refused: RoundRefused) -> DomainError:
+    """A refusal as the DomainError the adapters word: the ErrorCode of the same name, JSON-ready params."""
+    params = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in refused.params.items()}
+    return DomainError(ErrorCode[refused.refusal.name], **params)

@@ -12,6 +12,7 @@ from ..domain.bidding import AuctionSnapshot, BidKind, Submission, start_auction
 from ..domain.errors import DomainError, ErrorCode, InvariantError
 from ..domain.judicial import JudicialListing, require_lead_at_approval, validate_listing
 from ..domain.lots import LotAction, LotStatus, next_step_at, reviewed, transition
+from ..domain.rounds import RoundKind
 from ..domain.rules import Category, LotKind, LotRules
 from ..domain.staff import ObjectType, StaffAction, required_reason
 from ..persistence.models import Bid, BidderAlias, Lot, User
@@ -86,8 +87,17 @@ def save_due(lot: Lot) -> None:
     lot.due_at = next_step_at(LotStatus(lot.status), lot.starts_at, lot.ends_at)
 
 
-def create_lot(uow: UnitOfWork, seller: User, draft: LotDraft, *, submit: bool = True) -> Lot:
-    """An approved seller lists a lot: straight to staff review, or (submit=False) kept as their draft."""
+def create_lot(
+    uow: UnitOfWork,
+    seller: User,
+    draft: LotDraft,
+    *,
+    submit: bool = True,
+    round_kind: RoundKind = RoundKind.FIRST,
+    previous: Lot | None = None,
+) -> Lot:
+    """An approved seller lists a lot: straight to staff review, or (submit=False) kept as their draft.
+    A judicial next round (services/rounds.py) names its kind and the lot of the round before."""
     if seller.seller_status != "approved":
         raise DomainError(ErrorCode.SELLER_NOT_APPROVED)
     if draft.kind is LotKind.JUDICIAL and seller.seller_kind != "court":
@@ -104,7 +114,7 @@ def create_lot(uow: UnitOfWork, seller: User, draft: LotDraft, *, submit: bool =
         contact=draft.contact,
         viewing=draft.viewing,
     )
-    rules = validate_listing(draft.rules, listing, uow.now)
+    rules = validate_listing(draft.rules, listing, uow.now, round_kind)
     judicial = draft.kind is LotKind.JUDICIAL
     lot = Lot(
         seller_id=seller.id,
@@ -133,6 +143,9 @@ def create_lot(uow: UnitOfWork, seller: User, draft: LotDraft, *, submit: bool =
         order_no=0,
         bid_count=0,
         created_at=uow.now,
+        round=1 if previous is None else previous.round + 1,
+        round_kind=round_kind.value,
+        previous_lot_id=None if previous is None else previous.id,
         **{name: getattr(listing, name) if judicial else "" for name in JUDICIAL_TEXT_FIELDS},
     )
     save_due(lot)
@@ -176,7 +189,7 @@ def review_lot(uow: UnitOfWork, staff: User, lot_id: int, approve: bool, reason:
     before = lot.status
     status = reviewed(LotStatus(lot.status), approve, lot.ends_at, uow.now)
     if approve and lot.kind == LotKind.JUDICIAL.value:  # approving publishes the announcement (拍卖公告) now
-        require_lead_at_approval(Category(lot.category), lot.starts_at, uow.now)
+        require_lead_at_approval(Category(lot.category), lot.starts_at, uow.now, RoundKind(lot.round_kind))
         lot.announced_at = uow.now
     lot.status = status.value
     lot.review_note = reason

@@ -25,6 +25,7 @@ from ..domain.lots import (
     require_own,
     submitted,
 )
+from ..domain.rounds import RoundKind
 from ..domain.rules import Category, LotKind, LotRules
 from ..persistence.models import Deposit, Lot, User, Watch
 from . import locks
@@ -95,7 +96,9 @@ def edit_lot(uow: UnitOfWork, seller: User, lot_id: int, changes: dict[str, Any]
         if name in changes:
             value = changes[name]
             setattr(lot, name, Category(value).value if name == "category" else value)
-    rules = validate_listing(rules, listing_of(lot), uow.now)  # a refusal rolls the whole step back
+    rules = validate_listing(
+        rules, listing_of(lot), uow.now, RoundKind(lot.round_kind)
+    )  # a refusal rolls the whole step back
     _store_rules(lot, rules)
     save_due(lot)
     uow.session.flush()
@@ -108,7 +111,7 @@ def submit_lot(uow: UnitOfWork, seller: User, lot_id: int) -> Lot:
     lot = _own_lot(uow, seller, lot_id)
     if seller.seller_status != "approved":
         raise DomainError(ErrorCode.SELLER_NOT_APPROVED)
-    rules = validate_listing(rules_of(lot), listing_of(lot), uow.now)
+    rules = validate_listing(rules_of(lot), listing_of(lot), uow.now, RoundKind(lot.round_kind))
     lot.status = submitted(LotStatus(lot.status), rules.ends_at, uow.now).value
     lot.review_note = None  # a rejection's reason is for the lot as it was; the audit log keeps it
     save_due(lot)

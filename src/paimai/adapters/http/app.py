@@ -22,6 +22,7 @@ from . import (
     openapi,
     orders_api,
     priority_api,
+    rounds_api,
     sell_api,
     staff_api,
     wallet_api,
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(staff_api.router)
     app.include_router(media_api.router)
     app.include_router(priority_api.router)
+    app.include_router(rounds_api.router)
     app.include_router(judicial_api.router)
     app.include_router(confirmation_api.router)
     app.include_router(sse.router)

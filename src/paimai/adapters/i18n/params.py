@@ -44,6 +44,7 @@ TIMES: Final = frozenset(
         "now",
         "latest",
         "earliest_start",
+        "deadline",
     }
 )
 LISTS: Final = frozenset({"problems"})  # problem codes with their own parameters, each worded and joined
