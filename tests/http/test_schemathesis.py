@@ -190,7 +190,7 @@ def test_stateful_runs_follow_the_documents_links(api: Api) -> None:
     Workflow.run(
         settings=settings(
             max_examples=60,
-            stateful_step_count=8,
+            stateful_step_count=10,
             deadline=None,
             database=None,
             derandomize=True,
