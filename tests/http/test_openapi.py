@@ -64,6 +64,8 @@ BODIES: dict[str, Any] = {  # a valid body for each request schema, so the probe
     "ReasonIn": {"reason": "probe"},
     "ImageOrderIn": {"image_ids": []},
     "PriorityHolderIn": {"rank": 1, "basis": "tenant"},
+    "NextRoundIn": {"starts_at": "2030-01-01T00:00:00+00:00", "ends_at": "2030-01-02T00:00:00+00:00",
+                    "start_price": 100, "deposit": 0},
 }  # fmt: skip
 UPLOAD = {"file": ("probe.png", b"not an image", "image/png")}  # a multipart upload reaches its handler
 
